@@ -1,0 +1,138 @@
+"""The article front matter schema and its validation.
+
+Each field is declared once, with its type and whether it is required, so
+the checks and their messages stay in step with the documentation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .markdown import is_valid_id
+from .model import OVERVIEW_ID, SOURCES, Problem
+from .yamlsource import LineDict
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "text", "id", "ids", "texts", "date"
+    help: str
+    required: bool = True
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "the permanent id; equals the file name"),
+    Field("lang", "text", "the language; equals the folder (he, ar, en)"),
+    Field("title", "text", "the title in the article's language"),
+    Field("summary", "text", "one sentence"),
+    Field("category", "id", "a category id from content/categories.yaml (not on the overview)", required=False),
+    Field("related", "ids", "ids of related causes, at least two"),
+    Field("sources", "ids", "the seeds the article comes from: he-seed, ar-seed"),
+    Field("keywords", "texts", "words and synonyms searchers use, in this language"),
+    Field("reviewed", "date", "the date of the last review, YYYY-MM-DD"),
+)
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+
+
+def suggest(word: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], None]) -> dict | None:
+    """Check the front matter of ``content/<lang>/<name>.md``; return clean values or ``None``.
+
+    Every problem goes to ``report``; the result is ``None`` when the
+    article cannot be built at all.
+    """
+
+    def problem(line: int | None, message: str, severity: str = "error") -> None:
+        report(Problem(severity, path, line, message))
+
+    ok = True
+    for key, line in meta.duplicates:
+        problem(line, f"field '{key}' appears twice")
+    for key in meta:
+        if key not in FIELD_NAMES:
+            problem(meta.lines[key], f"unknown field '{key}'{suggest(str(key), FIELD_NAMES)}", "warning")
+    values: dict = {}
+    for f in FIELDS:
+        if f.name not in meta or meta[f.name] is None:
+            if f.required or (f.name == "category" and meta.get("id") != OVERVIEW_ID):
+                problem(meta.line, f"missing field '{f.name}' ({f.help})")
+                ok = False
+            continue
+        value, line = meta[f.name], meta.lines[f.name]
+        clean = _coerce(f, value)
+        if isinstance(clean, str) and clean.startswith("!"):
+            problem(line, f"field '{f.name}' {clean[1:]}")
+            ok = False
+            continue
+        values[f.name] = clean
+    if not ok:
+        return None
+
+    def line_of(name: str) -> int:
+        return meta.lines.get(name, meta.line)
+
+    if values["id"] != path.stem:
+        problem(line_of("id"), f"id '{values['id']}' does not match the file name '{path.name}'")
+    if values["lang"] != lang:
+        problem(line_of("lang"), f"lang '{values['lang']}' does not match the folder '{lang}'")
+    if not values["title"] or not values["summary"]:
+        problem(line_of("title" if not values["title"] else "summary"), "title and summary must not be empty")
+    for source in values["sources"]:
+        if source not in SOURCES:
+            problem(
+                line_of("sources"), f"unknown source '{source}'{suggest(source, SOURCES)}; use {', '.join(SOURCES)}"
+            )
+    if values["id"] != OVERVIEW_ID and len(values["related"]) < 2:
+        problem(line_of("related"), "related must list at least two ids")
+    if values["id"] in values["related"]:
+        problem(line_of("related"), "an article must not list itself in related")
+    if values["id"] == OVERVIEW_ID and values.get("category"):
+        problem(line_of("category"), "the overview has no category")
+    values["lines"] = {name: line_of(name) for name in FIELD_NAMES}
+    return values
+
+
+def _coerce(f: Field, value):
+    """The value in its model type, or a message starting with ``!``."""
+    if f.kind == "date":
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return f"!must be a date YYYY-MM-DD, got '{value}'"
+    if f.kind in ("text", "id"):
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            return f"!must be a single value, got a {_kind(value)}"
+        text = str(value).strip()
+        if f.kind == "id" and not is_valid_id(text):
+            return f"!'{text}' is not a valid id (lower-case letters, digits and hyphens)"
+        return text
+    if not isinstance(value, list):
+        return f"!must be a list, e.g. [{'a, b' if f.kind == 'texts' else 'id-one, id-two'}], got a {_kind(value)}"
+    items = []
+    for item in value:
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            return f"!must be a list of plain values, found a {_kind(item)}"
+        item = str(item).strip()
+        if f.kind == "ids" and not is_valid_id(item):
+            return f"!'{item}' is not a valid id (lower-case letters, digits and hyphens)"
+        items.append(item)
+    return tuple(items)
+
+
+def _kind(value) -> str:
+    for kind, name in ((dict, "mapping"), (list, "list"), (str, "text")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__

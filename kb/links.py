@@ -1,0 +1,139 @@
+"""Phase 2: with every article read, resolve what points between them.
+
+Checks cross-links, ``related`` ids, categories, learning-path steps and
+translations (the same id in every language, with the same structure),
+then renders each body with its cross-links pointing at the right article
+in the same language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .datafiles import PATHS_FILE
+from .frontmatter import suggest
+from .markdown import plain_text, render
+from .model import LANGUAGES, Article, Category, Problem, article_url
+
+#: The language whose version the other translations are compared with.
+REFERENCE_LANGUAGE = "en"
+
+
+def resolve(drafts: dict, categories: tuple[Category, ...], paths, report: Callable[[Problem], None]) -> dict:
+    all_ids = sorted({aid for _, aid in drafts})
+    category_ids = [c.id for c in categories]
+
+    def check_target(target: str, lang: str, path, line: int, what: str) -> None:
+        if (lang, target) in drafts:
+            return
+        if target in all_ids:
+            message = f"{what} '{target}' has no {lang} version"
+        else:
+            message = f"{what}: unknown id '{target}'{suggest(target, all_ids)}"
+        report(Problem("error", path, line, message))
+
+    for (lang, _), draft in drafts.items():
+        values = draft.values
+        category = values.get("category")
+        if category and categories and category not in category_ids:
+            report(
+                Problem(
+                    "error",
+                    draft.path,
+                    values["lines"]["category"],
+                    f"unknown category '{category}'{suggest(category, category_ids)}",
+                )
+            )
+        for related in values["related"]:
+            check_target(related, lang, draft.path, values["lines"]["related"], "related")
+        for link in draft.doc.links:
+            check_target(link.target, lang, draft.path, link.line, "cross-link")
+
+    for aid in all_ids:
+        _check_translations(aid, {lang: drafts[(lang, aid)] for lang in LANGUAGES if (lang, aid) in drafts}, report)
+
+    for learning_path, lines in paths:
+        for step, line in zip(learning_path.steps, lines, strict=True):
+            missing = [lang for lang in LANGUAGES if (lang, step) not in drafts]
+            if step not in all_ids:
+                message = f"path '{learning_path.id}': unknown id '{step}'{suggest(step, all_ids)}"
+                report(Problem("error", _data_path(drafts, PATHS_FILE), line, message))
+            elif missing:
+                message = f"path '{learning_path.id}': '{step}' has no {', '.join(missing)} version"
+                report(Problem("warning", _data_path(drafts, PATHS_FILE), line, message))
+
+    return {key: _build(key, draft, drafts) for key, draft in drafts.items()}
+
+
+def _data_path(drafts, name: str):
+    any_draft = next(iter(drafts.values()), None)
+    return any_draft.path.parent.parent / name if any_draft else name
+
+
+def _check_translations(aid: str, present: dict, report) -> None:
+    reference_lang = REFERENCE_LANGUAGE if REFERENCE_LANGUAGE in present else next(iter(present))
+    reference = present[reference_lang]
+    for lang in LANGUAGES:
+        if lang not in present:
+            expected = reference.path.parent.parent / lang / reference.path.name
+            report(Problem("warning", reference.path, None, f"no {lang} translation (expected {expected})"))
+    for lang, draft in present.items():
+        if lang == reference_lang:
+            continue
+        for message, line in _differences(reference, draft):
+            report(Problem("warning", draft.path, line, f"translation differs from {reference.path}: {message}"))
+
+
+def _differences(reference, draft):
+    """What a translation does differently from the reference version (message, line)."""
+    ref, own = reference.values, draft.values
+    for name in ("category", "related", "sources"):
+        if ref.get(name) != own.get(name):
+            shown = _show(own.get(name)), _show(ref.get(name))
+            yield f"{name} is {shown[0]}, not {shown[1]}", own["lines"][name]
+    ref_sections, own_sections = reference.doc.sections, draft.doc.sections
+    if len(ref_sections) != len(own_sections):
+        yield f"{len(own_sections)} sections, not {len(ref_sections)}", own["lines"]["id"]
+        return
+    for number, (a, b) in enumerate(zip(ref_sections, own_sections, strict=True), start=1):
+        for kind, label in (("checklist", "checklist items"), ("steps", "numbered steps"), ("bullets", "list items")):
+            if getattr(a, kind) != getattr(b, kind):
+                yield f"section {number} has {getattr(b, kind)} {label}, not {getattr(a, kind)}", b.heading.line
+    ref_links = sorted({link.target for link in reference.doc.links})
+    own_links = sorted({link.target for link in draft.doc.links})
+    if ref_links != own_links:
+        yield f"cross-links to {_show(own_links)}, not {_show(ref_links)}", own["lines"]["id"]
+
+
+def _show(value) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(value) + "]"
+    return f"'{value}'" if value else "none"
+
+
+def _build(key, draft, drafts) -> Article:
+    lang, _ = key
+
+    def resolver(target: str):
+        found = drafts.get((lang, target))
+        return (article_url(lang, target), found.values["title"]) if found else None
+
+    values = draft.values
+    return Article(
+        id=values["id"],
+        lang=lang,
+        title=values["title"],
+        summary=values["summary"],
+        category=values.get("category"),
+        related=values["related"],
+        sources=values["sources"],
+        keywords=values["keywords"],
+        reviewed=values["reviewed"],
+        path=draft.path,
+        headings=draft.doc.headings,
+        sections=draft.doc.sections,
+        links=draft.doc.links,
+        html=render(draft.doc, resolver),
+        text=plain_text(draft.doc, resolver),
+        body_line=(draft.doc.front_matter_lines[1] + 1) if draft.doc.front_matter_lines else 1,
+    )

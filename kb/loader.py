@@ -1,0 +1,151 @@
+"""Phase 1: read every file of the content tree.
+
+``load(root)`` reads all articles and data files, collects every problem
+(never stopping at the first), then hands over to :mod:`kb.links` to
+resolve cross-links and translations once everything is known.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import frontmatter, links, yamlsource
+from .datafiles import DATA_FILES, load_categories, load_glossary, load_paths
+from .errors import ConfigError, ContentErrors
+from .markdown import ParsedDocument, parse
+from .model import LANGUAGES, KnowledgeBase, Problem
+
+#: Larger files are refused: an article is a few kilobytes.
+MAX_FILE_BYTES = 1024 * 1024
+
+#: Characters that change how text shows without showing themselves.
+BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+INVISIBLE = BIDI_CONTROLS | frozenset(
+    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An article read and validated on its own, waiting to be linked."""
+
+    values: dict
+    doc: ParsedDocument
+    path: Path
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Read and link the whole content tree. Problems are in ``kb.problems``."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"content folder not found: {root}")
+    problems: list[Problem] = []
+    report = problems.append
+    drafts: dict[tuple[str, str], Draft] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = path.relative_to(root)
+        display = Path(root.name) / rel
+        if len(rel.parts) == 1:
+            continue  # data files and documentation (SOURCES.md) at the top
+        lang = rel.parts[0]
+        if lang not in LANGUAGES:
+            if path.suffix == ".md":
+                report(Problem("error", display, None, f"file outside the known languages ({', '.join(LANGUAGES)})"))
+            continue
+        if len(rel.parts) > 2 or path.suffix != ".md":
+            where = "articles live directly in" if len(rel.parts) > 2 else "only .md files are read in"
+            report(Problem("warning", display, None, f"ignored: {where} content/{lang}/"))
+            continue
+        draft = read_article(path, display, lang, report)
+        if draft is None:
+            continue
+        key = (lang, draft.values["id"])
+        if key in drafts:
+            report(
+                Problem(
+                    "error",
+                    display,
+                    draft.values["lines"]["id"],
+                    f"duplicate id '{key[1]}' (also in {drafts[key].path})",
+                )
+            )
+            continue
+        drafts[key] = draft
+    categories = load_categories(root, report)
+    paths = load_paths(root, report)
+    glossary = load_glossary(root, report)
+    articles = links.resolve(drafts, categories, paths, report)
+    return KnowledgeBase(
+        root=root,
+        articles=articles,
+        categories=categories,
+        paths=tuple(p for p, _ in paths),
+        glossary=glossary,
+        problems=tuple(problems),
+    )
+
+
+def load_strict(root: Path, strict: bool = False) -> KnowledgeBase:
+    """Load, raising :class:`ContentErrors` when there are errors (or, if strict, warnings)."""
+    kb = load(root)
+    if kb.errors or (strict and kb.warnings):
+        raise ContentErrors(list(kb.problems))
+    return kb
+
+
+def read_article(path: Path, display: Path, lang: str, report) -> Draft | None:
+    """Read, decode, scan and parse one article file; ``None`` if it cannot be used."""
+
+    def error(line: int | None, message: str) -> None:
+        report(Problem("error", display, line, message))
+
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        error(None, f"file is too large ({len(raw)} bytes; an article is at most {MAX_FILE_BYTES} bytes)")
+        return None
+    if b"\x00" in raw:
+        error(raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary file (NUL byte); articles are UTF-8 text")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error(raw[: exc.start].count(b"\n") + 1, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        bad = next((ch for ch in line if ord(ch) in INVISIBLE), None)
+        if bad is not None:
+            kind = "bidi control character" if ord(bad) in BIDI_CONTROLS else "invisible character"
+            name = unicodedata.name(bad, "")
+            error(
+                number, f"{kind} U+{ord(bad):04X} {name} at column {line.index(bad) + 1}; remove it".replace("  ", " ")
+            )
+    doc = parse(text)
+    if doc.front_matter is None:
+        error(1, "missing front matter: start the file with '---', the fields, and a closing '---'")
+        return None
+    first = doc.front_matter_lines[0] + 1
+    try:
+        meta = yamlsource.load(doc.front_matter, first_line=first)
+    except yaml.YAMLError as exc:
+        error(yamlsource.error_line(exc, first), yamlsource.describe(exc))
+        return None
+    if not isinstance(meta, dict):
+        error(first, "front matter must be fields ('name: value' lines)")
+        return None
+    values = frontmatter.validate(meta, display, lang, report)
+    if values is None:
+        return None
+    if doc.intro_words + sum(s.words for s in doc.sections) == 0:
+        error(doc.front_matter_lines[1] + 1, "empty body: an article needs its sections")
+        return None
+    return Draft(values, doc, display)
+
+
+__all__ = ["DATA_FILES", "Draft", "load", "load_strict", "read_article"]

@@ -1,0 +1,186 @@
+"""Markdown: one parser for every article, parsed once per file.
+
+The parser is CommonMark with raw HTML off, plus the plugins an article
+uses: YAML front matter, task lists (warning-sign checklists), heading
+anchors that work for Hebrew and Arabic headings, and cross-links
+``[[id]]`` / ``[[id|shown text]]``, which render to the target article in
+the same language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .model import CrossLink, Heading, Section
+
+#: Resolves a cross-link target to ``(url, title)``, or ``None`` if unknown.
+Resolver = Callable[[str], "tuple[str, str] | None"]
+
+_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def slugify(text: str) -> str:
+    """A stable heading anchor: words of any script joined by ``-``.
+
+    Vowel marks (niqqud, harakat) are dropped so that a pointed and an
+    unpointed heading get the same anchor; letters stay as they are.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return "-".join(re.findall(r"[^\W_]+", text)) or "section"
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    if end < 0 or "\n" in src[pos:end]:
+        return False
+    target, _, text = src[pos + 2 : end].partition("|")
+    target = target.strip()
+    if not target:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {
+            "target": target,
+            "text": text.strip() or None,
+            "line_offset": src.count("\n", 0, pos),
+        }
+    state.pos = end + 2
+    return True
+
+
+def _render_wikilink(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    meta = tokens[idx].meta
+    resolve: Resolver | None = env.get("resolve")
+    found = resolve(meta["target"]) if resolve else None
+    if found is None:
+        shown = meta["text"] or meta["target"]
+        return f'<span class="broken-link">{escapeHtml(shown)}</span>'
+    url, title = found
+    shown = meta["text"] or title
+    return f'<a class="xref" href="{escapeHtml(url)}">{escapeHtml(shown)}</a>'
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.use(front_matter_plugin)
+    md.use(tasklists_plugin, enabled=True, label=True)
+    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.add_render_rule("wikilink", _render_wikilink)
+    return md
+
+
+_PARSER = make_parser()
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What one parse of a file yields, before cross-links are resolved."""
+
+    tokens: list[Token]
+    front_matter: str | None
+    front_matter_lines: tuple[int, int] | None  # 1-based first and last line of the block
+    headings: tuple[Heading, ...]
+    sections: tuple[Section, ...]
+    links: tuple[CrossLink, ...]
+    intro_words: int
+
+
+def parse(source: str) -> ParsedDocument:
+    """Parse a whole file (front matter included) once."""
+    tokens = _PARSER.parse(source, {})
+    front, front_lines = None, None
+    if tokens and tokens[0].type == "front_matter":
+        front = tokens[0].content
+        front_lines = (tokens[0].map[0] + 1, tokens[0].map[1])
+    headings: list[Heading] = []
+    links: list[CrossLink] = []
+    sections: list[dict] = []
+    intro_words = 0
+    list_stack: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            list_stack.append(tok.type)
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            list_stack.pop()
+        elif tok.type == "heading_open":
+            inline = tokens[i + 1]
+            heading = Heading(int(tok.tag[1]), _inline_text(inline), tok.attrGet("id") or "", tok.map[0] + 1)
+            headings.append(heading)
+            if heading.level == 2:
+                sections.append({"heading": heading, "checklist": 0, "steps": 0, "bullets": 0, "words": 0})
+        elif tok.type == "list_item_open" and len(list_stack) == 1 and sections:
+            current = sections[-1]
+            if "task-list-item" in str(tok.attrGet("class") or ""):
+                current["checklist"] += 1
+            elif list_stack[-1] == "ordered_list_open":
+                current["steps"] += 1
+            else:
+                current["bullets"] += 1
+        elif tok.type == "inline":
+            line = (tok.map[0] + 1) if tok.map else 0
+            for child in tok.children or ():
+                if child.type == "wikilink":
+                    links.append(CrossLink(child.meta["target"], child.meta["text"], line + child.meta["line_offset"]))
+            words = len(_inline_text(tok).split())
+            if sections:
+                sections[-1]["words"] += words
+            else:
+                intro_words += words
+    return ParsedDocument(
+        tokens=tokens,
+        front_matter=front,
+        front_matter_lines=front_lines,
+        headings=tuple(headings),
+        sections=tuple(Section(**s) for s in sections),
+        links=tuple(links),
+        intro_words=intro_words,
+    )
+
+
+def render(doc: ParsedDocument, resolve: Resolver) -> str:
+    """The body as HTML, cross-links resolved through ``resolve``."""
+    return _PARSER.renderer.render(doc.tokens, _PARSER.options, {"resolve": resolve})
+
+
+def plain_text(doc: ParsedDocument, resolve: Resolver) -> str:
+    """The body as plain text, one block per line (for search and snippets)."""
+    blocks = []
+    for tok in doc.tokens:
+        if tok.type == "inline":
+            blocks.append(_inline_text(tok, resolve))
+    return "\n".join(b for b in blocks if b)
+
+
+def _inline_text(inline: Token, resolve: Resolver | None = None) -> str:
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "wikilink":
+            found = resolve(child.meta["target"]) if resolve else None
+            parts.append(child.meta["text"] or (found[1] if found else child.meta["target"]))
+    return "".join(parts).strip()
+
+
+def is_valid_id(value: str) -> bool:
+    """Ids are lower-case ASCII words joined by single hyphens."""
+    return bool(_ID_RE.fullmatch(value))

@@ -1,0 +1,28 @@
+"""Showing Hebrew and Arabic on terminals that do not do bidi.
+
+Most terminals print characters left to right as they come, so
+right-to-left text reads backwards and Arabic letters stay unjoined. For
+those, text is reordered into visual order (python-bidi) after Arabic is
+shaped into its joined forms (arabic-reshaper). This module is the only
+place that does so; JSON output always stays in logical order.
+"""
+
+from __future__ import annotations
+
+import re
+
+import arabic_reshaper
+from bidi import get_display
+
+_RTL = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+
+
+def visual(text: str) -> str:
+    """``text`` in visual order, Arabic shaped; unchanged when it has no right-to-left letters."""
+    if not _RTL.search(text):
+        return text
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+
+
+def shown(text: str, enabled: bool) -> str:
+    return visual(text) if enabled else text

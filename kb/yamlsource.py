@@ -1,0 +1,72 @@
+"""YAML that remembers where each value came from.
+
+Content problems are reported as ``path:line``; PyYAML's composed node tree
+knows the lines, so values are built from it and keep them.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+
+class LineDict(dict):
+    """A mapping from YAML with the 1-based line of each key (``lines``) and of itself (``line``)."""
+
+    line: int = 1
+    lines: dict
+    duplicates: list
+
+
+class LineList(list):
+    """A sequence from YAML with the 1-based line of each item (``lines``) and of itself (``line``)."""
+
+    line: int = 1
+    lines: list
+
+
+def load(text: str, first_line: int = 1):
+    """Parse one YAML document; lines are offset so that line 1 of ``text`` is ``first_line``.
+
+    Raises ``yaml.YAMLError`` (with ``problem_mark``) when the text is not YAML.
+    """
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is None:
+        return None
+    return _build(node, first_line - 1)
+
+
+def _build(node: yaml.Node, offset: int):
+    line = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        result = LineDict()
+        result.line, result.lines, result.duplicates = line, {}, []
+        for key_node, value_node in node.value:
+            key = _build(key_node, offset)
+            key = key if isinstance(key, str | int | float | bool) or key is None else str(key)
+            if key in result:
+                result.duplicates.append((key, key_node.start_mark.line + 1 + offset))
+            result[key] = _build(value_node, offset)
+            result.lines[key] = key_node.start_mark.line + 1 + offset
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = LineList(_build(item, offset) for item in node.value)
+        result.line = line
+        result.lines = [item.start_mark.line + 1 + offset for item in node.value]
+        return result
+    # A scalar: let PyYAML's safe constructor resolve its type (int, date, bool ...).
+    return _SCALARS.construct_object(node, deep=True)
+
+
+_SCALARS = yaml.SafeLoader("")
+
+
+def error_line(exc: yaml.YAMLError, first_line: int = 1) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + first_line if mark is not None else None
+
+
+def describe(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    parts = [p for p in (context, problem) if p]
+    return "invalid YAML: " + ("; ".join(parts) if parts else str(exc).splitlines()[0])

@@ -1,0 +1,50 @@
+"""Shared fixtures: a small, valid content tree that tests copy and break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.loader import load
+
+CORPUS = Path(__file__).parent / "corpus" / "content"
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Corpus:
+    """A writable copy of ``tests/corpus/content``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = self.read(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        self.write(rel, text.replace(old, new, 1))
+
+    def load(self):
+        return load(self.root)
+
+    def problems(self) -> list[str]:
+        return [str(p) for p in self.load().problems]
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Corpus:
+    root = tmp_path / "content"
+    shutil.copytree(CORPUS, root)
+    return Corpus(root)

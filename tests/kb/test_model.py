@@ -1,0 +1,103 @@
+"""The content model and Markdown rendering, in all three languages."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from kb.markdown import parse, slugify
+from kb.model import RTL_LANGUAGES, article_url, direction
+
+TITLES = {"en": "Unclear goals", "he": "מטרות לא ברורות", "ar": "أهداف غير واضحة"}
+
+
+def test_directions():
+    assert RTL_LANGUAGES == {"he", "ar"}
+    assert [direction(lang) for lang in ("he", "ar", "en")] == ["rtl", "rtl", "ltr"]
+
+
+def test_articles_are_frozen(corpus):
+    article = corpus.load().get("he", "goals")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        article.title = "x"
+
+
+def test_article_fields(corpus):
+    article = corpus.load().get("ar", "goals")
+    assert article.title == TITLES["ar"]
+    assert article.category == "strategy"
+    assert article.related == ("data", "strategy-gap")
+    assert article.reviewed == dt.date(2026, 11, 22)
+    assert article.url == "/ar/goals"
+    assert article.dir == "rtl"
+    assert [h.text for h in article.headings] == ["ما المشكلة", "علامات الإنذار", "أسباب ذات صلة"]
+    assert [s.checklist for s in article.sections] == [0, 2, 0]
+
+
+@pytest.mark.parametrize("lang", ["he", "ar", "en"])
+def test_cross_link_renders_the_target_title_in_the_same_language(corpus, lang):
+    kb = corpus.load()
+    html = kb.get(lang, "strategy-gap").html
+    assert f'<a class="xref" href="/{lang}/goals">{TITLES[lang]}</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("en", "the goals article"), ("he", "המאמר על מטרות"), ("ar", "مقال الأهداف")]
+)
+def test_cross_link_with_shown_text(corpus, lang, shown):
+    html = corpus.load().get(lang, "data").html
+    assert f'<a class="xref" href="/{lang}/goals">{shown}</a>' in html
+
+
+def test_broken_cross_link_renders_as_text_not_a_link():
+    doc = parse("---\nid: x\n---\n\nSee [[nowhere|there]].\n")
+    from kb.markdown import render
+
+    assert render(doc, lambda target: None).strip() == '<p>See <span class="broken-link">there</span>.</p>'
+
+
+def test_backlinks(corpus):
+    kb = corpus.load()
+    assert {a.id for a in kb.backlinks("he", "goals")} == {"data", "strategy-gap"}
+
+
+def test_plain_text_uses_link_titles(corpus):
+    text = corpus.load().get("he", "strategy-gap").text
+    assert "ראו מטרות לא ברורות ו-נתונים גרועים." in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("Warning signs", "warning-signs"),
+        ("Why it makes CRM projects fail", "why-it-makes-crm-projects-fail"),
+        ("סימני אזהרה", "סימני-אזהרה"),
+        ("סִימָנֵי אַזְהָרָה", "סימני-אזהרה"),
+        ("علامات الإنذار", "علامات-الإنذار"),
+        ("عَلَامَاتُ الإنذار", "علامات-الإنذار"),
+        ("!!!", "section"),
+    ],
+)
+def test_heading_anchors_work_for_every_script(heading, anchor):
+    assert slugify(heading) == anchor
+
+
+def test_heading_anchors_are_unique_and_in_the_html():
+    doc = parse("---\nid: x\n---\n\n## סימני אזהרה\n\n## סימני אזהרה\n")
+    assert [h.anchor for h in doc.headings] == ["סימני-אזהרה", "סימני-אזהרה-1"]
+    assert [h.line for h in doc.headings] == [5, 7]
+
+
+def test_raw_html_is_not_rendered():
+    from kb.markdown import render
+
+    html = render(parse("---\nid: x\n---\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n"), lambda t: None)
+    assert "<script>" not in html
+    assert 'href="javascript' not in html
+
+
+def test_article_url():
+    assert article_url("he", "unclear-goals") == "/he/unclear-goals"
+    assert article_url("ar", "unclear-goals", "مثال") == "/ar/unclear-goals#مثال"
