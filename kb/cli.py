@@ -75,3 +75,121 @@ def check(content_dir, strict):
 
 def _dump(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), help="Index folder (KB_INDEX_DIR)."
+)
+
+
+@main.command()
+@content_option
+@index_option
+def index(content_dir, index_dir):
+    """Build the search index beside the live one and swap it in when complete."""
+    from search.index import build
+
+    from .loader import load_strict
+
+    settings = _settings(KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
+    kb = load_strict(Path(settings["KB_CONTENT_DIR"]))
+    info = build(kb, Path(settings["KB_INDEX_DIR"]), Path(settings["KB_CONTENT_DIR"]))
+    counts = ", ".join(f"{lang} {n}" for lang, n in info.documents.items())
+    click.echo(f"indexed {counts} articles into {info.path}")
+
+
+def _visual_default() -> bool:
+    return sys.stdout.isatty()
+
+
+@main.command()
+@click.argument("query")
+@lang_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 50), help="Number of results.")
+@click.option("--category", default=None, help="Only this category.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output, in logical order.")
+@click.option(
+    "--bidi/--no-bidi", default=None, help="Visual order for terminals without bidi (default: on a terminal)."
+)
+@content_option
+@index_option
+def search(query, lang, limit, category, as_json, bidi, content_dir, index_dir):
+    """Search the knowledge base, as /api/search does."""
+    import re
+
+    from search.glossary import Glossary
+    from search.query import SearchEngine
+
+    from .loader import load_strict
+    from .terminal import shown
+
+    settings = _settings(KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
+    kb = load_strict(Path(settings["KB_CONTENT_DIR"]))
+    if category is not None and kb.category(category) is None:
+        _fail(f"unknown category '{category}'; use one of {', '.join(c.id for c in kb.categories)}")
+    engine = SearchEngine(Path(settings["KB_INDEX_DIR"]), Glossary(kb.glossary), Path(settings["KB_CONTENT_DIR"]))
+    results = engine.search(query, lang, limit=limit, category=category)
+    if as_json:
+        _dump(
+            {
+                "query": results.query,
+                "lang": results.lang,
+                "total": results.total,
+                "results": [h.__dict__ for h in results.hits],
+                "suggestion": results.suggestion,
+            }
+        )
+        return
+    visual = _visual_default() if bidi is None else bidi
+    click.echo(f"{results.total} result(s)")
+    for rank, hit in enumerate(results.hits, start=1):
+        text = re.sub(r"</?mark>", "*", hit.snippet)
+        click.echo(f"{rank:>2}. {shown(hit.title, visual)}  [{hit.id}, {hit.score:.2f}]")
+        click.echo(f"    {shown(_unescape(text), visual)}")
+    if results.suggestion:
+        click.echo(f"did you mean: {shown(results.suggestion, visual)}")
+
+
+def _unescape(html: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(html)
+
+
+@main.command()
+@click.argument("text")
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="JSON output, in logical order.")
+@click.option(
+    "--bidi/--no-bidi", default=None, help="Visual order for terminals without bidi (default: on a terminal)."
+)
+def analyze(text, lang, as_json, bidi):
+    """Show every term TEXT is indexed and searched under, as /api/analyze does."""
+    from search.analysis import analyze as run
+
+    from .terminal import shown
+
+    tokens = run(text, lang)
+    if as_json:
+        _dump({"tokens": [{"term": t.term, "start": t.start, "end": t.end, "position": t.position} for t in tokens]})
+        return
+    visual = _visual_default() if bidi is None else bidi
+    for t in tokens:
+        click.echo(f"{t.position:>3} {t.start:>4}-{t.end:<4} {t.kind:<7} {shown(t.term, visual)}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (KB_HOST).")
+@click.option("--port", default=None, type=int, help="Port (KB_PORT).")
+@content_option
+@index_option
+def serve(host, port, content_dir, index_dir):
+    """Serve the site and API with waitress (builds the index first if it is missing or stale)."""
+    from waitress import serve as waitress_serve
+
+    from web.app import create_app
+
+    settings = _settings(KB_HOST=host, KB_PORT=port, KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
+    app = create_app({k: v for k, v in settings.items()})
+    click.echo(f"serving on http://{settings['KB_HOST']}:{settings['KB_PORT']}/", err=True)
+    waitress_serve(app, host=settings["KB_HOST"], port=settings["KB_PORT"], threads=settings["KB_THREADS"])

@@ -148,4 +148,16 @@ def read_article(path: Path, display: Path, lang: str, report) -> Draft | None:
     return Draft(values, doc, display)
 
 
-__all__ = ["DATA_FILES", "Draft", "load", "load_strict", "read_article"]
+def fingerprint(root: Path) -> str:
+    """A hash of every file in the content tree: it changes whenever any content changes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+__all__ = ["DATA_FILES", "Draft", "fingerprint", "load", "load_strict", "read_article"]

@@ -1,0 +1,250 @@
+"""Analyzer chains for Hebrew, Arabic and English, built the Whoosh way.
+
+::
+
+    IcuTokenizer | SurfaceFilter | StopFilter                   -> surface analyzer (exact fields)
+    IcuTokenizer | SurfaceFilter | StopFilter | VariantFilter   -> stem analyzer (stemmed fields)
+
+Words are found with ICU's word-break rules (PyICU), which keep vowel marks
+inside words and Hebrew acronyms (מנכ"ל, מנכ״ל) whole. Every filter works
+by script, not by the document's language, so Latin terms in Hebrew text,
+or Arabic words in an English query, are analyzed as what they are.
+
+Whoosh pickles the schema with its analyzers, so nothing here holds an ICU
+object across pickling: the break iterator is created lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import stopwordsiso
+from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
+
+from . import arabic, english, hebrew
+from .normalize import deep, script, surface
+
+#: Bump when analysis changes: an index built with another version is stale.
+ANALYZER_VERSION = "1"
+
+_HYPHENS = frozenset("-\u2010\u2011")
+_QUOTES = frozenset("'\"\u05f3\u05f4")
+
+
+def _is_hebrew_letter(ch: str) -> bool:
+    return "\u05d0" <= ch <= "\u05ea"
+
+
+class IcuTokenizer(Tokenizer):
+    """Words by ICU word boundaries, with offsets in Python string indices.
+
+    PyICU reports boundaries in UTF-16 code units; they are converted, so
+    offsets stay right after emoji and other characters outside the BMP.
+    Two Latin words joined by a hyphen also yield their concatenation
+    (co-ordination -> coordination) at the first word's position.
+    """
+
+    def __init__(self, locale: str = "root") -> None:
+        self.locale = locale
+        self._iterator = None
+
+    def __getstate__(self):
+        return {"locale": self.locale}
+
+    def __setstate__(self, state):
+        self.locale = state["locale"]
+        self._iterator = None
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.locale == self.locale
+
+    def __hash__(self):
+        return hash((type(self), self.locale))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every word in ``text``."""
+        import icu
+
+        if self._iterator is None:
+            self._iterator = icu.BreakIterator.createWordInstance(icu.Locale(self.locale))
+        iterator = self._iterator
+        iterator.setText(text)
+        to_py = _utf16_to_python(text)
+        spans: list[tuple[int, int]] = []
+        start = iterator.first()
+        for end in iterator:
+            if iterator.getRuleStatus() >= 100:  # UBRK_WORD_NONE_LIMIT: a word, number or letter run
+                s, e = to_py(start), to_py(end)
+                if spans and _joins_acronym(text, spans[-1], s):
+                    spans[-1] = (spans[-1][0], e)
+                else:
+                    spans.append((s, e))
+            start = end
+        return spans
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        spans = self.spans(value) if tokenize else [(0, len(value))]
+        for pos, (s, e) in enumerate(spans):
+            yield _token(
+                value[s:e], start_pos + pos, start_char + s, start_char + e, positions, chars, removestops, mode
+            )
+            if pos and value[spans[pos - 1][1] : s] in _HYPHENS and _latin(value[s]) and _latin(value[s - 2]):
+                ps = spans[pos - 1][0]
+                joined = value[ps : s - 1] + value[s:e]
+                yield _token(
+                    joined, start_pos + pos - 1, start_char + ps, start_char + e, positions, chars, removestops, mode
+                )
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _token(text, pos, startchar, endchar, positions, chars, removestops, mode) -> Token:
+    token = Token(positions, chars, removestops=removestops, mode=mode)
+    token.text = text
+    token.original = text
+    token.boost = 1.0
+    token.stopped = False
+    token.pos = pos
+    token.startchar = startchar
+    token.endchar = endchar
+    return token
+
+
+def _joins_acronym(text: str, previous: tuple[int, int], start: int) -> bool:
+    """True when only quote marks stand between two Hebrew words (צה''ל, צה"ל)."""
+    gap = text[previous[1] : start]
+    before = text[previous[1] - 1] if previous[1] else ""
+    before = before if before not in _QUOTES else text[previous[1] - 2 : previous[1] - 1]
+    return (
+        0 < len(gap) <= 2
+        and all(ch in _QUOTES for ch in gap)
+        and _is_hebrew_letter(before or " ")
+        and _is_hebrew_letter(text[start])
+    )
+
+
+def _utf16_to_python(text: str):
+    if all(ord(ch) < 0x10000 for ch in text):
+        return lambda i: i
+    table = []
+    for index, ch in enumerate(text):
+        table.append(index)
+        if ord(ch) >= 0x10000:
+            table.append(index)
+    table.append(len(text))
+    return lambda i: table[i]
+
+
+class SurfaceFilter(Filter):
+    """Replaces each token's text with its :func:`surface` form; drops tokens with nothing left."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            original = t.text
+            t.text = surface(original)
+            # CRM, KPI, IT: all-capital Latin acronyms are never stop words
+            t.acronym = original.isascii() and original.isupper() and len(original) >= 2
+            if any(ch.isalnum() for ch in t.text):
+                yield t
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Function words of the three languages, in surface form (stopwords-iso lists and Whoosh's English list)."""
+    words = set(STOP_WORDS) | set(stopwordsiso.stopwords("he")) | set(stopwordsiso.stopwords("ar"))
+    return frozenset(surface(w) for w in words)
+
+
+class StopFilter(Filter):
+    """Drops function words and one-letter tokens, keeping positions (for phrases) as they were."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        stops = stop_words()
+        for t in tokens:
+            if getattr(t, "acronym", False) or (len(t.text) > 1 and t.text not in stops):
+                yield t
+            elif not t.removestops:
+                t.stopped = True
+                yield t
+
+
+@lru_cache(maxsize=200_000)
+def variants(text: str) -> tuple[str, ...]:
+    """The deep form of a surface word first, then its other readings (sorted, for stable output)."""
+    word = deep(text)
+    if not word:
+        return ()
+    found = {"he": hebrew.variants, "ar": arabic.variants}.get(script(word), english.variants)(word)
+    found.discard(word)
+    return (word, *sorted(found))
+
+
+class VariantFilter(Filter):
+    """Replaces a token with its deep form and adds every other reading at the same position."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.stopped:
+                yield t
+                continue
+            forms = variants(t.text)
+            for form in forms:
+                copy = t.copy()
+                copy.text = form
+                yield copy
+
+
+def surface_analyzer(lang: str):
+    """Exact fields: the surface form of each word."""
+    return IcuTokenizer(lang) | SurfaceFilter() | StopFilter()
+
+
+def stem_analyzer(lang: str):
+    """Stemmed fields: the deep form of each word and all its readings."""
+    return IcuTokenizer(lang) | SurfaceFilter() | StopFilter() | VariantFilter()
+
+
+@dataclass(frozen=True)
+class AnalyzedTerm:
+    """One term a text is indexed and searched under, with its place in the text."""
+
+    term: str
+    start: int
+    end: int
+    position: int
+    kind: str  # "surface" or "stem"
+
+
+def analyze(text: str, lang: str) -> list[AnalyzedTerm]:
+    """Every term ``text`` is indexed and searched under (surface form, then each other reading)."""
+    found: dict[tuple[str, int], AnalyzedTerm] = {}
+    for kind, analyzer in (("surface", surface_analyzer(lang)), ("stem", stem_analyzer(lang))):
+        for t in analyzer(text, positions=True, chars=True, mode="query"):
+            key = (t.text, t.pos)
+            if key not in found:
+                found[key] = AnalyzedTerm(t.text, t.startchar, t.endchar, t.pos, kind)
+    return sorted(found.values(), key=lambda a: (a.position, a.kind != "surface", a.start))

@@ -1,0 +1,76 @@
+"""Arabic light stemming, after Lucene's ArabicNormalizer and ArabicStemmer.
+
+Works on :func:`search.normalize.deep` forms (alef forms, alef maqsura and
+teh marbuta already folded). Like the Hebrew module it returns every
+plausible reading: proclitics (و ف, then ب ك ل, then ال; لل) and suffixes
+(pronouns, then plural and feminine endings) removed, plus a skeleton
+without inner long vowels, so that typos and broken spellings still meet.
+"""
+
+from __future__ import annotations
+
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ك", "ل")
+_DEF = ("ال",)
+# Pronoun suffixes, then plural, dual and feminine endings (deep forms: ة is ه).
+_PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ي")
+_ENDINGS = ("ات", "ون", "ين", "ان", "يه", "ه", "ي")
+MIN_STEM = 2
+#: Words never stemmed: stripping them leaves a different word.
+PROTECTED = frozenset({"الله", "لله", "بالله", "والله", "فالله", "تالله"})
+
+
+def prefix_readings(word: str) -> set[str]:
+    """The word without each legal proclitic sequence (وبال, فال, لل, ك ...)."""
+    found: set[str] = set()
+
+    def keep(stripped: str, single_letter: bool) -> bool:
+        return len(stripped) >= (3 if single_letter else MIN_STEM)
+
+    def walk(rest: str, stages: tuple) -> None:
+        for i, stage in enumerate(stages):
+            for prefix in stage:
+                if rest.startswith(prefix):
+                    stripped = rest[len(prefix) :]
+                    if keep(stripped, len(prefix) == 1):
+                        found.add(stripped)
+                        walk(stripped, stages[i + 1 :])
+        # لل is ل + ال with the alef dropped (للمشروع = ل + المشروع)
+        if stages and stages[0] is not _DEF and _DEF in stages and rest.startswith("لل") and len(rest) > 3:
+            found.add(rest[2:])
+
+    walk(word, (_CONJ, _PREP, _DEF))
+    return found
+
+
+def suffix_readings(word: str) -> set[str]:
+    """The word without a pronoun suffix, an ending, or a pronoun then an ending."""
+    found: set[str] = set()
+    if len(word) < 4:
+        return found
+    for group in (_PRONOUNS, _ENDINGS):
+        for suffix in group:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM + 1:
+                stem = word[: -len(suffix)]
+                found.add(stem)
+                if group is _PRONOUNS:
+                    found |= {
+                        stem[: -len(e)] for e in _ENDINGS if stem.endswith(e) and len(stem) - len(e) >= MIN_STEM + 1
+                    }
+    return found
+
+
+def skeleton(word: str) -> str:
+    """The word without inner long vowels (ا و ي): a typo-tolerant key (الإدراة, الإدارة)."""
+    return word[:1] + "".join(ch for ch in word[1:] if ch not in "اوي")
+
+
+def variants(word: str) -> set[str]:
+    """Every form a (deep-normalized) Arabic word is indexed and searched under."""
+    if word in PROTECTED or len(word) <= 2:
+        return {word}
+    forms = {word} | prefix_readings(word)
+    for form in list(forms):
+        forms |= suffix_readings(form)
+    forms |= {skeleton(form) for form in list(forms) if len(form) >= 4}
+    return {f for f in forms if len(f) >= MIN_STEM}

@@ -1,0 +1,43 @@
+"""English: Snowball (Porter2) stemming through PyStemmer, with British spellings folded to American."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+# British -> American endings, applied to words long enough that the rule
+# cannot turn one common word into another (four/for, hour/hor).
+_SPELLING = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"is(e|es|ed|ing)$"), r"iz\1"),
+    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s|ed|ing|able)?$"), r"or\1"),
+    (re.compile(r"(?<=\w{3})tre(s?)$"), r"ter\1"),
+    (re.compile(r"(?<=\w{3})ogue(s?)$"), r"og\1"),
+    (re.compile(r"(?<=\w{3})mme(s?)$"), r"m\1"),
+    (re.compile(r"(?<=\w{3})([aeiou])ll(ed|ing|er|ers)$"), r"\1l\2"),
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return Stemmer.Stemmer("english")
+
+
+def americanize(word: str) -> str:
+    if len(word) < 6:
+        return word
+    for pattern, replacement in _SPELLING:
+        changed = pattern.sub(replacement, word)
+        if changed != word:
+            return changed
+    return word
+
+
+def variants(word: str) -> set[str]:
+    """The word, its American spelling and their stems."""
+    american = americanize(word)
+    stem = _stemmer().stemWord
+    return {word, american, stem(word), stem(american)}

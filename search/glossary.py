@@ -1,0 +1,81 @@
+"""Query-time expansion with the content tree's glossary.
+
+A query word (or run of words) that matches a glossary term in any
+language brings in the concept's terms in the language being searched:
+"vendor" typed into a Hebrew search also looks for ספק; ספקים in an Arabic
+search also looks for مزود. Words match through their analyzed readings,
+so prefixes and plurals match the glossary's base forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.model import LANGUAGES, Concept
+
+from .analysis import surface_analyzer, variants
+
+MAX_CONCEPTS = 6
+MAX_TERMS_PER_CONCEPT = 8
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One analyzed query word: its surface form and every reading."""
+
+    surface: str
+    readings: frozenset[str]
+    position: int
+    start: int
+    end: int
+
+    @property
+    def deep(self) -> str:
+        return next(iter(variants(self.surface)), self.surface)
+
+
+def analyze_words(text: str, lang: str) -> list[QueryWord]:
+    words = []
+    for t in surface_analyzer(lang)(text, positions=True, chars=True, mode="query"):
+        forms = variants(t.text)
+        words.append(QueryWord(t.text, frozenset(forms) | {t.text}, t.pos, t.startchar, t.endchar))
+    return words
+
+
+class Glossary:
+    """The glossary, prepared for matching query words against its terms."""
+
+    def __init__(self, concepts: tuple[Concept, ...]) -> None:
+        self.concepts = concepts
+        # (concept index, the term's words as (deep form, readings) pairs)
+        self._terms: list[tuple[int, tuple[tuple[str, frozenset[str]], ...]]] = []
+        for index, concept in enumerate(concepts):
+            for lang in LANGUAGES:
+                for term in concept.terms.get(lang, ()):
+                    words = tuple((w.deep, w.readings) for w in analyze_words(term, lang))
+                    if words:
+                        self._terms.append((index, words))
+
+    def concepts_in(self, words: list[QueryWord]) -> list[Concept]:
+        """The concepts whose terms occur in the query (as consecutive words), most words matched first."""
+        found: dict[int, int] = {}
+        for index, term_words in self._terms:
+            n = len(term_words)
+            for i in range(len(words) - n + 1):
+                if all(_same(words[i + k], term_words[k]) for k in range(n)):
+                    found[index] = max(found.get(index, 0), n)
+                    break
+        ranked = sorted(found, key=lambda i: -found[i])[:MAX_CONCEPTS]
+        return [self.concepts[i] for i in ranked]
+
+    def expansions(self, words: list[QueryWord], lang: str) -> list[str]:
+        """Terms in ``lang`` for the concepts the query mentions."""
+        terms: list[str] = []
+        for concept in self.concepts_in(words):
+            terms.extend(concept.terms.get(lang, ())[:MAX_TERMS_PER_CONCEPT])
+        return terms
+
+
+def _same(word: QueryWord, term_word: tuple[str, frozenset[str]]) -> bool:
+    deep, readings = term_word
+    return deep in word.readings or word.deep in readings

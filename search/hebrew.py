@@ -1,0 +1,88 @@
+"""Hebrew light morphology: prefix letters, suffixes and spelling variants.
+
+Works on :func:`search.normalize.deep` forms (final letters already folded
+to their regular forms, acronym quotes removed). Rather than guessing one
+stem, it returns every plausible reading, and the index stores them all in
+the stemmed field; the exact field keeps the surface form, so exact matches
+still rank first.
+"""
+
+from __future__ import annotations
+
+# ו, then ש / כש / מש / לכש, then one of ב כ ל מ, then ה: the legal order of
+# Hebrew prefix letters (וכשהלקוח, ומהמערכת, שבתהליך ...).
+_CONJ = ("ו",)
+_REL = ("ש", "כש", "מש", "לכש")
+_PREP = ("ב", "כ", "ל", "מ")
+_DEF = ("ה",)
+
+# Suffixes in deep (final-letter-folded) form, longest first: possessive
+# pronouns, plural and construct endings, feminine endings.
+_SUFFIXES = (
+    "ותיהמ",
+    "ותינו",
+    "יהמ",
+    "יהנ",
+    "יכמ",
+    "יכנ",
+    "ינו",
+    "ימ",
+    "ות",
+    "ית",
+    "יו",
+    "נו",
+    "המ",
+    "כמ",
+    "ה",
+    "ת",
+    "י",
+)
+MIN_STEM = 2
+#: A word stripped of prefix letters keeps at least this many (היעד -> יעד, but not של -> ל)
+MIN_PREFIXED_STEM = 3
+
+
+def prefix_readings(word: str) -> set[str]:
+    """The word without each legal sequence of prefix letters (the rest keeps 2+ letters)."""
+    found: set[str] = set()
+
+    def walk(rest: str, stages: tuple) -> None:
+        for i, stage in enumerate(stages):
+            for prefix in stage:
+                if rest.startswith(prefix) and len(rest) - len(prefix) >= MIN_PREFIXED_STEM:
+                    stripped = rest[len(prefix) :]
+                    found.add(stripped)
+                    walk(stripped, stages[i + 1 :])
+
+    walk(word, (_CONJ, _REL, _PREP, _DEF))
+    return found
+
+
+def suffix_readings(word: str, depth: int = 2) -> set[str]:
+    """The word without up to ``depth`` stacked suffixes (possessive, then plural ...)."""
+    found: set[str] = set()
+    if depth == 0 or len(word) < 4:
+        return found
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= max(MIN_STEM, 3 - len(suffix) + 1):
+            stem = word[: -len(suffix)]
+            found.add(stem)
+            found |= suffix_readings(stem, depth - 1)
+    return found
+
+
+def skeleton(word: str) -> str:
+    """The word without its inner matres lectionis (ו, י): ktiv male and ktiv haser meet here.
+
+    שיתוף and שתוף, ניהול and נהול, ארגון and אירגון all have one skeleton.
+    """
+    return word[:1] + "".join(ch for ch in word[1:] if ch not in "וי")
+
+
+def variants(word: str) -> set[str]:
+    """Every form a (deep-normalized) Hebrew word is indexed and searched under."""
+    forms = {word} | prefix_readings(word)
+    for form in list(forms):
+        forms |= suffix_readings(form)
+    forms |= {skeleton(form) for form in list(forms) if len(form) >= 3}
+    return {f for f in forms if len(f) >= MIN_STEM}

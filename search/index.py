@@ -1,0 +1,191 @@
+"""The Whoosh index: one per language, built together and swapped in atomically.
+
+Layout of ``KB_INDEX_DIR``::
+
+    build-20261122T101500-1a2b/    a complete build: he/ ar/ en/ and meta.json
+    current -> build-...           a symlink, replaced atomically (os.replace)
+    .build-*                       a build in progress (removed if abandoned)
+
+A build is written beside the live one and only becomes live when it is
+complete, so an interrupted or failed ``kb index`` never damages what is
+being served. ``meta.json`` records the analyzer version and a fingerprint
+of the content, so a server can tell that its index is stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from kb.loader import fingerprint
+from kb.model import LANGUAGES, Article, KnowledgeBase
+
+from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer
+from .errors import IndexCorrupt, IndexMissing, IndexStale
+
+#: Searchable parts of an article, most important first, with their weights.
+FIELD_WEIGHTS: dict[str, float] = {"title": 5.0, "keywords": 4.0, "summary": 3.0, "headings": 2.0, "body": 1.0}
+CURRENT = "current"
+META = "meta.json"
+KEEP_BUILDS = 2
+
+
+def schema(lang: str) -> Schema:
+    """Each part twice: ``<part>_x`` holds surface forms (exact), ``<part>_s`` every reading (stemmed)."""
+    exact, stemmed = surface_analyzer(lang), stem_analyzer(lang)
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "category": ID(stored=True),
+        "title": STORED(),
+        "summary": STORED(),
+        "text": STORED(),
+    }
+    for part in FIELD_WEIGHTS:
+        fields[f"{part}_x"] = TEXT(analyzer=exact, phrase=True)
+        fields[f"{part}_s"] = TEXT(analyzer=stemmed, phrase=False)
+    return Schema(**fields)
+
+
+def document_for(article: Article) -> dict:
+    """The search document of one article (pure: no I/O)."""
+    parts = {
+        "title": article.title,
+        "keywords": "\n".join(article.keywords),
+        "summary": article.summary,
+        "headings": "\n".join(h.text for h in article.headings),
+        "body": article.text,
+    }
+    doc = {
+        "id": article.id,
+        "category": article.category or "",
+        "title": article.title,
+        "summary": article.summary,
+        "text": article.text,
+    }
+    for part, value in parts.items():
+        doc[f"{part}_x"] = value
+        doc[f"{part}_s"] = value
+    return doc
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What ``meta.json`` says about a build."""
+
+    path: Path
+    analyzer_version: str
+    fingerprint: str
+    built_at: str
+    documents: dict
+
+    @classmethod
+    def read(cls, path: Path) -> BuildInfo:
+        try:
+            data = json.loads((path / META).read_text(encoding="utf-8"))
+            return cls(path, data["analyzer_version"], data["fingerprint"], data["built_at"], data["documents"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorrupt(f"index at {path} is unreadable ({exc}); rebuild it with 'kb index'") from None
+
+
+@contextmanager
+def _lock(root: Path):
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build(kb: KnowledgeBase, root: Path, content_root: Path | None = None) -> BuildInfo:
+    """Index every article of ``kb`` into a new build under ``root`` and make it current."""
+    root = Path(root)
+    with _lock(root):
+        for stale in root.glob(".build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = root / f".build-{uuid.uuid4().hex[:8]}"
+        try:
+            counts = {}
+            for lang in LANGUAGES:
+                (staging / lang).mkdir(parents=True)
+                ix = whoosh_index.create_in(str(staging / lang), schema(lang))
+                writer = ix.writer(limitmb=128)
+                articles = kb.in_language(lang)
+                for article in articles:
+                    writer.add_document(**document_for(article))
+                writer.commit(optimize=True)
+                counts[lang] = len(articles)
+            now = dt.datetime.now(dt.UTC)
+            meta = {
+                "analyzer_version": ANALYZER_VERSION,
+                "fingerprint": fingerprint(content_root or kb.root),
+                "built_at": now.isoformat(timespec="seconds"),
+                "documents": counts,
+            }
+            (staging / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            final = root / f"build-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:4]}"
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _make_current(root, final)
+        _prune(root, keep=final)
+        return BuildInfo.read(final)
+
+
+def _make_current(root: Path, target: Path) -> None:
+    link = root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+    os.symlink(target.name, link)
+    os.replace(link, root / CURRENT)  # atomic: readers see the old build or the new one
+
+
+def _prune(root: Path, keep: Path) -> None:
+    builds = sorted(p for p in root.glob("build-*") if p.is_dir())
+    old = [p for p in builds if p != keep][: max(0, len(builds) - KEEP_BUILDS)]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def current_build(root: Path) -> Path:
+    """The live build's folder, or :class:`IndexMissing`."""
+    link = Path(root) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        raise IndexMissing(f"no search index in {root}; build it with 'kb index'") from None
+    path = Path(root) / target
+    if not path.is_dir():
+        raise IndexMissing(f"the search index in {root} points at a missing build; rebuild it with 'kb index'")
+    return path
+
+
+def check_fresh(info: BuildInfo, content_root: Path) -> None:
+    """:class:`IndexStale` unless the build matches these analyzers and this content."""
+    if info.analyzer_version != ANALYZER_VERSION:
+        raise IndexStale(
+            f"the search index was built with analyzer version {info.analyzer_version}, this is {ANALYZER_VERSION}; "
+            "rebuild it with 'kb index'"
+        )
+    if info.fingerprint != fingerprint(content_root):
+        raise IndexStale("the content changed since the search index was built; rebuild it with 'kb index'")
+
+
+def open_indexes(build_path: Path) -> dict:
+    """The Whoosh index of each language in a build."""
+    try:
+        return {lang: whoosh_index.open_dir(str(build_path / lang)) for lang in LANGUAGES}
+    except Exception as exc:  # Whoosh raises many kinds of errors for damaged files
+        raise IndexCorrupt(
+            f"the search index in {build_path} cannot be opened ({exc}); rebuild it with 'kb index'"
+        ) from None

@@ -1,0 +1,295 @@
+"""Queries: plain text in, ranked hits out.
+
+Every query is plain text, so no input is a syntax error: words are
+optional (more matches rank higher); a quoted phrase is required; a ``"``
+between two Hebrew letters is part of an acronym (מנכ"ל), not a quote.
+
+Each word matches, in falling weight: its surface form in the exact
+fields; its readings (prefixes and suffixes removed, spelling folded) in
+the stemmed fields; glossary synonyms; near spellings when the word is
+unknown to the index (edit distance 1 from 4 letters, 2 from 8). Words in
+another of the three scripts are also searched in that language's index
+and credited to the same article in the language asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import query as Q
+from whoosh.scoring import BM25F
+
+from kb.model import LANGUAGES, article_url
+
+from .analysis import variants
+from .errors import BadQuery
+from .glossary import Glossary, QueryWord, analyze_words
+from .highlight import matches, snippet
+from .index import FIELD_WEIGHTS, BuildInfo, check_fresh, current_build, open_indexes
+from .normalize import script
+
+MAX_QUERY_CHARS = 1000
+MAX_WORDS = 24
+MAX_LIMIT = 50
+EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
+#: Credit for a match found through another language's version of the article.
+OTHER_LANGUAGE = 0.8
+FEW_RESULTS = 3
+_QUOTES = frozenset('"“”„')
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query split into free text and required phrases (pure data)."""
+
+    text: str
+    phrases: tuple[str, ...] = ()
+
+
+def parse(raw: str) -> ParsedQuery:
+    """Split ``raw`` into free text and quoted phrases; unbalanced quotes are ignored."""
+    quotes = [
+        i
+        for i, ch in enumerate(raw)
+        if ch in _QUOTES and not (0 < i < len(raw) - 1 and _hebrew(raw[i - 1]) and _hebrew(raw[i + 1]))
+    ]
+    pairs = list(zip(quotes[0::2], quotes[1::2], strict=False))
+    phrases = tuple(raw[a + 1 : b].strip() for a, b in pairs if raw[a + 1 : b].strip())
+    chars = list(raw)
+    for i in quotes:
+        chars[i] = " "
+    return ParsedQuery(" ".join("".join(chars).split()), phrases)
+
+
+def _hebrew(ch: str) -> bool:
+    return "\u05d0" <= ch <= "\u05ea"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article found, in the language asked for (copied out of Whoosh's searcher)."""
+
+    id: str
+    lang: str
+    title: str
+    url: str
+    category: str
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    lang: str
+    total: int
+    hits: tuple[SearchHit, ...]
+    suggestion: str | None = None
+
+
+@dataclass
+class _Plan:
+    """What one language's index is asked: words, synonym terms, phrases."""
+
+    words: list[QueryWord]
+    synonyms: list[QueryWord] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+
+
+class SearchEngine:
+    """Searches the live index; reopens it when ``kb index`` swaps in a new build.
+
+    Whoosh searchers are not shared between threads: each thread keeps its
+    own, and replaces it when the build changes.
+    """
+
+    def __init__(self, index_root: Path, glossary: Glossary, content_root: Path | None = None) -> None:
+        self.index_root = Path(index_root)
+        self.glossary = glossary
+        self.content_root = content_root
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: tuple[Path, dict, BuildInfo] | None = None
+        self.refresh()
+
+    def refresh(self) -> BuildInfo:
+        """Open the current build if it is not the one already open; return its info."""
+        path = current_build(self.index_root)
+        with self._lock:
+            if self._opened is None or self._opened[0] != path:
+                info = BuildInfo.read(path)
+                if self.content_root is not None:
+                    check_fresh(info, self.content_root)
+                self._opened = (path, open_indexes(path), info)
+            return self._opened[2]
+
+    def _searchers(self) -> dict:
+        self.refresh()
+        path, indexes, _ = self._opened
+        cached = getattr(self._local, "searchers", None)
+        if cached is None or cached[0] != path:
+            if cached:
+                for searcher in cached[1].values():
+                    searcher.close()
+            cached = (path, {lang: ix.searcher(weighting=BM25F()) for lang, ix in indexes.items()})
+            self._local.searchers = cached
+        return cached[1]
+
+    def search(self, raw: str, lang: str, limit: int = 10, category: str | None = None) -> SearchResults:
+        if lang not in LANGUAGES:
+            raise BadQuery(f"unknown language '{lang}'; use one of {', '.join(LANGUAGES)}")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}")
+        if len(raw) > MAX_QUERY_CHARS:
+            raise BadQuery(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
+        parsed = parse(raw)
+        words = analyze_words(parsed.text, lang)[:MAX_WORDS]
+        searchers = self._searchers()
+        plans = self._plans(words, parsed, lang)
+        scores: dict[str, float] = {}
+        for plan_lang, plan in plans.items():
+            searcher = searchers[plan_lang]
+            query = _compile(plan, searcher.reader())
+            if query is None:
+                continue
+            flt = Q.Term("category", category) if category else None
+            weight = 1.0 if plan_lang == lang else OTHER_LANGUAGE
+            for hit in searcher.search(query, limit=None, filter=flt):
+                scores[hit["id"]] = scores.get(hit["id"], 0.0) + weight * hit.score
+        searcher = searchers[lang]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        target = plans.get(lang)
+        surfaces, readings = _match_terms(target, searcher.reader()) if target else (frozenset(), frozenset())
+        hits = []
+        for article_id, score in ranked[:limit]:
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                continue  # no version in this language
+            stored = searcher.stored_fields(docnum)
+            hits.append(
+                SearchHit(
+                    id=article_id,
+                    lang=lang,
+                    title=stored["title"],
+                    url=article_url(lang, article_id),
+                    category=stored["category"],
+                    snippet=_snippet(stored, lang, surfaces, readings),
+                    score=round(score, 4),
+                )
+            )
+        total = sum(1 for article_id in scores if searcher.document_number(id=article_id) is not None)
+        suggestion = _suggest(words, parsed.text, searcher.reader()) if total < FEW_RESULTS else None
+        return SearchResults(raw, lang, total, tuple(hits), suggestion)
+
+    def _plans(self, words: list[QueryWord], parsed: ParsedQuery, lang: str) -> dict[str, _Plan]:
+        """The target language gets every word; another language gets the words in its script."""
+        plans: dict[str, _Plan] = {}
+        for plan_lang in LANGUAGES:
+            own = words if plan_lang == lang else [w for w in words if script(w.surface) == plan_lang]
+            if not own and plan_lang != lang:
+                continue
+            plan = _Plan(list(own))
+            for term in self.glossary.expansions(words, plan_lang):
+                plan.synonyms.extend(analyze_words(term, plan_lang))
+            for phrase in parsed.phrases:
+                phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)]
+                if phrase_words and (plan_lang == lang or script(phrase_words[0]) == plan_lang):
+                    plan.phrases.append(phrase_words)
+            plans[plan_lang] = plan
+        return plans
+
+
+def _known(reader, readings) -> bool:
+    return any(reader.doc_frequency(f"{part}_s", r) for part in FIELD_WEIGHTS for r in readings)
+
+
+def _near(reader, word: QueryWord) -> list[str]:
+    """Index terms within the typo distance of an unknown word (adjacent swaps count as one edit)."""
+    deep = word.deep
+    if len(deep) < 4:
+        return []
+    maxdist = 2 if len(deep) >= 8 else 1
+    found: dict[str, int] = {}
+    swaps = {deep[:i] + deep[i + 1] + deep[i] + deep[i + 2 :] for i in range(len(deep) - 1)}
+    for part in FIELD_WEIGHTS:
+        name = f"{part}_s"
+        for term in reader.terms_within(name, deep, maxdist, prefix=1):
+            found[term] = found.get(term, 0) + reader.doc_frequency(name, term)
+        for term in swaps:
+            if reader.doc_frequency(name, term):
+                found[term] = found.get(term, 0) + reader.doc_frequency(name, term)
+    return sorted(found, key=lambda t: -found[t])[:6]
+
+
+def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool) -> Q.Query | None:
+    """Or over the parts of the article; in each part the best of the word's forms counts."""
+    near = _near(reader, word) if fuzzy and not _known(reader, word.readings) else []
+    per_part = []
+    for part, weight in FIELD_WEIGHTS.items():
+        forms = [Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale)]
+        forms += [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in sorted(word.readings)]
+        forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in near]
+        per_part.append(Q.DisjunctionMax(forms))
+    return Q.Or(per_part)
+
+
+def _compile(plan: _Plan, reader) -> Q.Query | None:
+    optional = [_word_query(w, reader, 1.0, fuzzy=True) for w in plan.words]
+    optional += [_word_query(w, reader, SYNONYM, fuzzy=False) for w in plan.synonyms]
+    required = [
+        Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
+        for words in plan.phrases
+        if len(words) > 1
+    ]
+    if not optional and not required:
+        return None
+    if required:
+        return Q.AndMaybe(Q.And(required), Q.Or(optional)) if optional else Q.And(required)
+    return Q.Or(optional)
+
+
+def _match_terms(plan: _Plan, reader) -> tuple[frozenset[str], frozenset[str]]:
+    """The forms that count as a match in snippets: what the query searched for."""
+    surfaces, readings = set(), set()
+    for word in plan.words + plan.synonyms:
+        surfaces.add(word.surface)
+        readings |= word.readings
+    for word in plan.words:
+        if not _known(reader, word.readings):
+            readings |= set(_near(reader, word))
+    return frozenset(surfaces), frozenset(readings)
+
+
+def _snippet(stored: dict, lang: str, surfaces, readings) -> str:
+    for name in ("text", "summary"):
+        spans = matches(stored[name], lang, surfaces, readings)
+        if spans:
+            return snippet(stored[name], spans)
+    return snippet(stored["summary"], [])
+
+
+def _suggest(words: list[QueryWord], text: str, reader) -> str | None:
+    """The query with unknown words replaced by the closest words the index knows, or None."""
+    changed = False
+    out = text
+    for word in words:
+        if len(word.surface) < 4 or any(reader.doc_frequency(f"{p}_x", word.surface) for p in FIELD_WEIGHTS):
+            continue
+        maxdist = 2 if len(word.surface) >= 8 else 1
+        best, best_freq = None, 0
+        for part in ("body", "title", "keywords"):
+            name = f"{part}_x"
+            for term in reader.terms_within(name, word.surface, maxdist, prefix=1):
+                freq = reader.doc_frequency(name, term)
+                if freq > best_freq:
+                    best, best_freq = term, freq
+        original = text[word.start : word.end] if text[word.start : word.end] else word.surface
+        if best and best != word.surface and original in out:
+            out = out.replace(original, best, 1)
+            changed = True
+    return out if changed else None
+
+
+__all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse", "variants"]

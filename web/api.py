@@ -1,0 +1,93 @@
+"""The JSON API: ``/api/search`` and ``/api/analyze``.
+
+Bad parameters get a 400 with ``{"error": ...}``; nothing a client sends
+can cause a 500.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from kb.model import LANGUAGES
+from search.analysis import analyze
+from search.errors import BadQuery
+from search.query import MAX_LIMIT, MAX_QUERY_CHARS
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+class ApiError(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(error=exc.message), exc.status
+
+
+@bp.errorhandler(BadQuery)
+def _bad_query(exc: BadQuery):
+    return jsonify(error=str(exc)), 400
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "")
+    if lang not in LANGUAGES:
+        raise ApiError(f"'lang' must be one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _text(name: str) -> str:
+    value = request.args.get(name)
+    if value is None:
+        raise ApiError(f"'{name}' is required")
+    if len(value) > MAX_QUERY_CHARS:
+        raise ApiError(f"'{name}' is too long ({len(value)} characters; at most {MAX_QUERY_CHARS})")
+    if "\x00" in value:
+        raise ApiError(f"'{name}' contains a NUL character")
+    return value
+
+
+@bp.get("/search")
+def search():
+    query, lang = _text("q"), _lang()
+    raw_limit = request.args.get("limit", "10")
+    try:
+        limit = int(raw_limit)
+    except ValueError:
+        raise ApiError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}")
+    category = request.args.get("category") or None
+    kb = current_app.extensions["kb"]
+    if category is not None and kb.category(category) is None:
+        raise ApiError(f"unknown category '{category}'; use one of {', '.join(c.id for c in kb.categories)}")
+    results = current_app.extensions["search"].search(query, lang, limit=limit, category=category)
+    return jsonify(
+        query=results.query,
+        lang=results.lang,
+        total=results.total,
+        results=[
+            {
+                "id": h.id,
+                "lang": h.lang,
+                "title": h.title,
+                "url": h.url,
+                "category": h.category,
+                "snippet": h.snippet,
+                "score": h.score,
+            }
+            for h in results.hits
+        ],
+        suggestion=results.suggestion,
+    )
+
+
+@bp.get("/analyze")
+def analyze_text():
+    text, lang = _text("text"), _lang()
+    return jsonify(
+        tokens=[{"term": t.term, "start": t.start, "end": t.end, "position": t.position} for t in analyze(text, lang)]
+    )
