@@ -205,22 +205,28 @@ def _known(reader, readings) -> bool:
     return any(reader.doc_frequency(f"{part}_s", r) for part in FIELD_WEIGHTS for r in readings)
 
 
-def _near(reader, word: QueryWord) -> list[str]:
-    """Index terms within the typo distance of an unknown word (adjacent swaps count as one edit)."""
-    deep = word.deep
-    if len(deep) < 4:
-        return []
-    maxdist = 2 if len(deep) >= 8 else 1
+def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
+    """Index terms within the typo distance of ``text``, with their document frequency.
+
+    Edit distance 1 from 4 letters, 2 from 8; swapping two adjacent letters counts as one edit.
+    """
+    if len(text) < 4:
+        return {}
+    maxdist = 2 if len(text) >= 8 else 1
+    swaps = {text[:i] + text[i + 1] + text[i] + text[i + 2 :] for i in range(len(text) - 1)} - {text}
     found: dict[str, int] = {}
-    swaps = {deep[:i] + deep[i + 1] + deep[i] + deep[i + 2 :] for i in range(len(deep) - 1)}
-    for part in FIELD_WEIGHTS:
-        name = f"{part}_s"
-        for term in reader.terms_within(name, deep, maxdist, prefix=1):
-            found[term] = found.get(term, 0) + reader.doc_frequency(name, term)
-        for term in swaps:
-            if reader.doc_frequency(name, term):
-                found[term] = found.get(term, 0) + reader.doc_frequency(name, term)
-    return sorted(found, key=lambda t: -found[t])[:6]
+    for name in fieldnames:
+        for term in {*reader.terms_within(name, text, maxdist, prefix=1), *swaps}:
+            freq = reader.doc_frequency(name, term)
+            if freq and term != text:
+                found[term] = found.get(term, 0) + freq
+    return found
+
+
+def _near(reader, word: QueryWord) -> list[str]:
+    """The most frequent stemmed-field terms near an unknown word."""
+    found = _close_terms(reader, [f"{part}_s" for part in FIELD_WEIGHTS], word.deep)
+    return sorted(found, key=lambda t: (-found[t], t))[:6]
 
 
 def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool) -> Q.Query | None:
@@ -272,24 +278,17 @@ def _snippet(stored: dict, lang: str, surfaces, readings) -> str:
 
 def _suggest(words: list[QueryWord], text: str, reader) -> str | None:
     """The query with unknown words replaced by the closest words the index knows, or None."""
-    changed = False
-    out = text
+    replacements = []
     for word in words:
-        if len(word.surface) < 4 or any(reader.doc_frequency(f"{p}_x", word.surface) for p in FIELD_WEIGHTS):
+        if any(reader.doc_frequency(f"{part}_x", word.surface) for part in FIELD_WEIGHTS):
             continue
-        maxdist = 2 if len(word.surface) >= 8 else 1
-        best, best_freq = None, 0
-        for part in ("body", "title", "keywords"):
-            name = f"{part}_x"
-            for term in reader.terms_within(name, word.surface, maxdist, prefix=1):
-                freq = reader.doc_frequency(name, term)
-                if freq > best_freq:
-                    best, best_freq = term, freq
-        original = text[word.start : word.end] if text[word.start : word.end] else word.surface
-        if best and best != word.surface and original in out:
-            out = out.replace(original, best, 1)
-            changed = True
-    return out if changed else None
+        found = _close_terms(reader, [f"{part}_x" for part in FIELD_WEIGHTS], word.surface)
+        if found:
+            replacements.append((word.start, word.end, min(found, key=lambda t: (-found[t], t))))
+    out = text
+    for start, end, best in reversed(replacements):
+        out = out[:start] + best + out[end:]
+    return out if replacements else None
 
 
 __all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse", "variants"]

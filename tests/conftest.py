@@ -48,3 +48,37 @@ def corpus(tmp_path) -> Corpus:
     root = tmp_path / "content"
     shutil.copytree(CORPUS, root)
     return Corpus(root)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory):
+    """The corpus indexed once for the whole session: (content folder, index folder)."""
+    from search.index import build
+
+    root = tmp_path_factory.mktemp("indexed")
+    content = root / "content"
+    shutil.copytree(CORPUS, content)
+    build(load(content), root / "index", content)
+    return content, root / "index"
+
+
+@pytest.fixture(scope="session")
+def engine(corpus_index):
+    from search.glossary import Glossary
+    from search.query import SearchEngine
+
+    content, index = corpus_index
+    return SearchEngine(index, Glossary(load(content).glossary), content)
+
+
+@pytest.fixture(scope="session")
+def app(corpus_index):
+    from web.app import create_app
+
+    content, index = corpus_index
+    return create_app({"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

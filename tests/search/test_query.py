@@ -1,0 +1,163 @@
+"""The query path over the test corpus: parsing, ranking, snippets, suggestions, index life cycle."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from kb.loader import load
+from search.errors import BadQuery, IndexMissing, IndexStale
+from search.glossary import Glossary
+from search.index import build, current_build
+from search.query import SearchEngine, parse
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "phrases"),
+    [
+        ("plain words", "plain words", ()),
+        ('"bad data" records', "bad data records", ("bad data",)),
+        ('סמנכ"ל המכירות', 'סמנכ"ל המכירות', ()),
+        ('"מנכ"ל החברה" לא', 'מנכ"ל החברה לא', ('מנכ"ל החברה',)),
+        ('unbalanced "quote', "unbalanced quote", ()),
+        ("AND OR NOT ( title:( * ? ~ ^5 [a TO", "AND OR NOT ( title:( * ? ~ ^5 [a TO", ()),
+    ],
+)
+def test_parse(raw, text, phrases):
+    assert parse(raw) == parse(raw)
+    parsed = parse(raw)
+    assert parsed.text == text
+    assert parsed.phrases == phrases
+
+
+def ids(results) -> list[str]:
+    return [h.id for h in results.hits]
+
+
+def test_prefixed_hebrew_word_finds_the_base_form(engine):
+    # "רשומות" (records) stands only in the data article.
+    assert ids(engine.search("והרשומות", "he"))[0] == "data"
+
+
+def test_arabic_with_proclitics_and_harakat(engine):
+    assert ids(engine.search("وبالسِّجلات", "ar"))[0] == "data"
+
+
+def test_exact_form_ranks_above_a_stripped_one(engine):
+    results = engine.search("מטרות", "he")
+    assert ids(results)[0] == "goals"
+
+
+def test_results_are_in_the_language_asked_for(engine):
+    results = engine.search("goals", "he")
+    assert results.hits and all(h.lang == "he" and h.url.startswith("/he/") for h in results.hits)
+    assert ids(results)[0] == "goals"
+    assert results.hits[0].title == "מטרות לא ברורות"
+
+
+def test_cross_language_query_finds_the_article_in_the_user_language(engine):
+    assert ids(engine.search("سجلات قديمة", "en"))[0] == "data"
+
+
+def test_glossary_synonym_in_another_language(engine):
+    # The corpus glossary maps vendor <-> ספק <-> مزود; no article mentions a vendor,
+    # so nothing matches, but the expansion must not fail either.
+    assert engine.search("vendor", "he").total == 0
+
+
+def test_typo_tolerance(engine):
+    assert ids(engine.search("recrods", "en"))[0] == "data"
+
+
+def test_snippet_marks_only_matched_words_on_original_characters(engine):
+    [hit] = [h for h in engine.search("רשומות", "he").hits if h.id == "data"]
+    assert "<mark>רשומות</mark>" in hit.snippet
+    assert hit.snippet.count("<mark>") == 1
+
+
+def test_snippet_is_escaped(engine):
+    for hit in engine.search("<script>goals</script>", "en").hits:
+        assert "<script>" not in hit.snippet
+
+
+def test_category_filter(engine):
+    assert ids(engine.search("goals data strategy", "en", category="data")) == ["data"]
+
+
+def test_did_you_mean(engine):
+    results = engine.search("recrods", "en")
+    assert results.suggestion == "records"
+    assert engine.search("records", "en").suggestion is None
+
+
+def test_quoted_phrase_is_required(engine):
+    assert ids(engine.search('"old records"', "en")) == []
+    assert ids(engine.search('"are old"', "en")) == ["data"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lang": "fr"}, "unknown language 'fr'; use one of he, ar, en"),
+        ({"limit": 0}, "limit must be between 1 and 50"),
+        ({"limit": 51}, "limit must be between 1 and 50"),
+    ],
+)
+def test_bad_parameters(engine, kwargs, message):
+    args = {"lang": "en", "limit": 10} | kwargs
+    with pytest.raises(BadQuery, match=message):
+        engine.search("goals", args["lang"], limit=args["limit"])
+
+
+def test_query_made_of_syntax_is_plain_text(engine):
+    for raw in ["AND OR NOT (", "title:(", "*", "?", "~", "^5", "[a TO", '"', "", "   "]:
+        assert engine.search(raw, "en").total >= 0
+
+
+def test_missing_index_is_a_clear_error(tmp_path, corpus_index):
+    content, _ = corpus_index
+    with pytest.raises(IndexMissing, match="build it with 'kb index'"):
+        SearchEngine(tmp_path / "none", Glossary(()), content)
+
+
+def test_stale_index_is_refused(tmp_path, corpus_index):
+    content, _ = corpus_index
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    build(load(copy), tmp_path / "index", copy)
+    (copy / "en" / "data.md").write_text((copy / "en" / "data.md").read_text() + "\nMore.\n")
+    with pytest.raises(IndexStale, match="content changed"):
+        SearchEngine(tmp_path / "index", Glossary(()), copy)
+
+
+def test_a_failed_build_leaves_the_live_index(tmp_path, corpus_index, monkeypatch):
+    content, _ = corpus_index
+    kb = load(content)
+    build(kb, tmp_path / "index", content)
+    live = current_build(tmp_path / "index")
+
+    def broken(article):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("search.index.document_for", broken)
+    with pytest.raises(RuntimeError):
+        build(kb, tmp_path / "index", content)
+    assert current_build(tmp_path / "index") == live
+    assert not list((tmp_path / "index").glob(".build-*"))
+    engine = SearchEngine(tmp_path / "index", Glossary(()), content)
+    assert engine.search("records", "en").total == 1
+
+
+def test_engine_picks_up_a_new_build(tmp_path, corpus_index):
+    content, _ = corpus_index
+    kb = load(content)
+    build(kb, tmp_path / "index", content)
+    engine = SearchEngine(tmp_path / "index", Glossary(()), content)
+    first = current_build(tmp_path / "index")
+    assert engine.search("records", "en").total == 1
+    build(kb, tmp_path / "index", content)
+    assert current_build(tmp_path / "index") != first
+    assert engine.search("records", "en").total == 1
+    assert os.path.isdir(first)  # the previous build is kept for readers still using it
