@@ -80,7 +80,7 @@ def make_parser() -> MarkdownIt:
     md.enable("table")
     md.use(front_matter_plugin)
     md.use(tasklists_plugin, enabled=True, label=True)
-    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify, permalink=True, permalinkSymbol="#")
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.add_render_rule("wikilink", _render_wikilink)
     return md

@@ -14,6 +14,7 @@ from flask import Flask
 from kb import config
 from kb.errors import KBError
 from kb.loader import load_strict
+from kb.model import LANGUAGES
 from search.glossary import Glossary
 from search.index import BuildInfo, build, check_fresh, current_build
 from search.query import SearchEngine
@@ -42,7 +43,93 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb"] = kb
     app.extensions["search"] = SearchEngine(Path(settings["KB_INDEX_DIR"]), Glossary(kb.glossary), content_dir)
 
-    from . import api
+    _setup_i18n(app)
+    _setup_security(app)
+    _setup_errors(app)
+
+    from . import api, site
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(site.bp)
     return app
+
+
+def _setup_i18n(app: Flask) -> None:
+    from . import i18n
+
+    catalogs = i18n.load_catalogs()
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    app.jinja_env.globals.update(
+        language_names=i18n.LANGUAGE_NAMES, format_day=i18n.format_day, format_number=i18n.format_number
+    )
+
+    @app.before_request
+    def _choose_catalog():
+        from flask import g, request
+
+        lang = (request.view_args or {}).get("lang") or _language_of_path(request.path)
+        g.lang = lang
+        g.translations = catalogs.get(lang)
+
+
+def _language_of_path(path: str) -> str:
+    from flask import request
+
+    first = path.strip("/").split("/", 1)[0]
+    if first in LANGUAGES:
+        return first
+    return (
+        request.cookies.get("lang")
+        if request.cookies.get("lang") in LANGUAGES
+        else (request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0])
+    )
+
+
+#: Sent with every response. No inline script or style is allowed anywhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _setup_security(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def _setup_errors(app: Flask) -> None:
+    from flask import jsonify, render_template, request
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if wants_json():
+            return jsonify(error=exc.description or exc.name), exc.code
+        return render_template(
+            "error.html", code=exc.code, detail=exc.description if exc.code == 400 else None
+        ), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unexpected error on %s", request.path)
+        if wants_json():
+            return jsonify(error="internal error"), 500
+        try:
+            return render_template("error.html", code=500, detail=None), 500
+        except Exception:
+            return InternalServerError().get_response()

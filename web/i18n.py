@@ -1,0 +1,64 @@
+"""Interface strings in three languages: gettext catalogs (``translations/<lang>/LC_MESSAGES/messages.po``).
+
+The ``.po`` files are the source; they are compiled in memory at start-up
+with Babel, so there is no build step. Templates call ``_()`` and
+``ngettext()``; the catalog used is the one of the page's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from flask import g
+
+from kb.model import LANGUAGES
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+#: Each language's name in itself, for the language switcher.
+LANGUAGE_NAMES = {"he": "עברית", "ar": "العربية", "en": "English"}
+
+
+def load_catalogs(folder: Path = TRANSLATIONS) -> dict[str, NullTranslations]:
+    catalogs: dict[str, NullTranslations] = {}
+    for lang in LANGUAGES:
+        po = folder / lang / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            catalogs[lang] = NullTranslations()
+            continue
+        with open(po, "rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        catalogs[lang] = Translations(buffer)
+    return catalogs
+
+
+def _current() -> NullTranslations:
+    return g.get("translations") or NullTranslations()
+
+
+def gettext(message: str, **variables) -> str:
+    text = _current().ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables) -> str:
+    text = _current().ungettext(singular, plural, n)
+    variables.setdefault("num", format_number(n))
+    return text % variables
+
+
+def format_number(n: int) -> str:
+    return format_decimal(n, locale=g.get("lang", "en"))
+
+
+def format_day(day: dt.date) -> str:
+    return format_date(day, format="long", locale=g.get("lang", "en"))

@@ -1,0 +1,149 @@
+"""The site: home, article, category, learning path and search pages, in three languages.
+
+URLs are permanent (trainers share them): ``/<lang>/``, ``/<lang>/<id>``,
+``/<lang>/categories/<id>``, ``/<lang>/paths/<id>`` (and ``/print``),
+``/<lang>/search?q=``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
+
+from kb.model import LANGUAGES, direction
+from search.errors import BadQuery
+
+from .i18n import gettext as _
+
+bp = Blueprint("site", __name__)
+LANG = "<any(he,ar,en):lang>"
+LANG_COOKIE = "lang"
+SEARCH_LIMIT = 20
+
+
+def _kb():
+    return current_app.extensions["kb"]
+
+
+@bp.url_value_preprocessor
+def _pull_lang(endpoint, values):
+    if values and "lang" in values:
+        g.lang = values["lang"]
+
+
+@bp.app_context_processor
+def _page_context():
+    lang = g.get("lang", "en")
+    return {"lang": lang, "dir": direction(lang), "kb": _kb(), "languages": LANGUAGES, "alternate_url": alternate_url}
+
+
+def alternate_url(other: str) -> str:
+    """This page in another language (the home page when the page has no language version)."""
+    args = request.view_args or {}
+    if request.endpoint and request.endpoint.startswith("site.") and "lang" in args:
+        return url_for(request.endpoint, **{**args, "lang": other}, **request.args.to_dict())
+    return url_for("site.home", lang=other)
+
+
+@bp.after_request
+def _remember_language(response):
+    lang = (request.view_args or {}).get("lang")
+    if lang and request.cookies.get(LANG_COOKIE) != lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@bp.get("/")
+def root():
+    lang = request.cookies.get(LANG_COOKIE)
+    if lang not in LANGUAGES:
+        lang = request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    response = make_response(redirect(url_for("site.home", lang=lang)))
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+@bp.get(f"/{LANG}/")
+def home(lang):
+    kb = _kb()
+    groups = [(c, [a for a in kb.in_language(lang) if a.category == c.id]) for c in kb.categories]
+    return render_template("home.html", overview=kb.get(lang, "overview"), groups=groups, paths=kb.paths)
+
+
+@bp.get(f"/{LANG}/<article_id>")
+def article(lang, article_id):
+    kb = _kb()
+    found = kb.get(lang, article_id)
+    fallback = None
+    if found is None:
+        translations = kb.translations(article_id)
+        if not translations:
+            abort(404)
+        fallback = next(iter(translations.values()))
+    shown = found or fallback
+    path, step = _path_step(request.args.get("path"), article_id)
+    return render_template(
+        "article.html",
+        article=shown,
+        fallback=fallback,
+        category=kb.category(shown.category) if shown.category else None,
+        related=[a for rid in shown.related if (a := kb.get(lang, rid))],
+        backlinks=kb.backlinks(lang, article_id),
+        path=path,
+        step=step,
+    )
+
+
+def _path_step(path_id, article_id):
+    if not path_id:
+        return None, None
+    path = _kb().path(path_id)
+    if path is None or article_id not in path.steps:
+        return None, None
+    return path, path.steps.index(article_id)
+
+
+@bp.get(f"/{LANG}/categories/<category_id>")
+def category(lang, category_id):
+    kb = _kb()
+    found = kb.category(category_id)
+    if found is None:
+        abort(404)
+    articles = [a for a in kb.in_language(lang) if a.category == category_id]
+    return render_template("category.html", category=found, articles=articles)
+
+
+@bp.get(f"/{LANG}/paths/<path_id>")
+def path(lang, path_id):
+    found = _kb().path(path_id)
+    if found is None:
+        abort(404)
+    return render_template("path.html", path=found, steps=_steps(lang, found))
+
+
+@bp.get(f"/{LANG}/paths/<path_id>/print")
+def path_print(lang, path_id):
+    found = _kb().path(path_id)
+    if found is None:
+        abort(404)
+    return render_template("path_print.html", path=found, steps=_steps(lang, found))
+
+
+def _steps(lang, path):
+    kb = _kb()
+    return [kb.get(lang, step) or next(iter(kb.translations(step).values()), None) for step in path.steps]
+
+
+@bp.get(f"/{LANG}/search")
+def search(lang):
+    kb = _kb()
+    query = request.args.get("q", "")
+    category_id = request.args.get("category") or None
+    if category_id is not None and kb.category(category_id) is None:
+        abort(400, _("Unknown category."))
+    results, error = None, None
+    if query.strip():
+        try:
+            results = current_app.extensions["search"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
+        except BadQuery:
+            abort(400, _("This search is too long. Please shorten it."))
+    return render_template("search.html", query=query, category_id=category_id, results=results, error=error)

@@ -1,0 +1,70 @@
+// Small enhancements only: the site works without this file.
+(function () {
+  "use strict";
+  var body = document.body;
+  var copyLabel = body.getAttribute("data-copy-label") || "Copy link";
+  var copiedLabel = body.getAttribute("data-copied-label") || "Link copied";
+
+  function copy(text, button) {
+    var done = function () {
+      button.textContent = copiedLabel;
+      button.setAttribute("data-copied", "true");
+      setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+    } else {
+      fallback(text);
+      done();
+    }
+  }
+
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+    body.removeChild(area);
+  }
+
+  function wire(button, url) {
+    button.setAttribute("data-label", button.textContent);
+    button.hidden = false;
+    button.addEventListener("click", function () { copy(url, button); });
+  }
+
+  document.querySelectorAll("button.copy-link[data-copy-url]").forEach(function (button) {
+    wire(button, button.getAttribute("data-copy-url"));
+  });
+
+  var page = document.querySelector("button.copy-link[data-copy-url]");
+  if (page) {
+    var base = page.getAttribute("data-copy-url");
+    document.querySelectorAll(".article-body h2[id]").forEach(function (heading) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "heading-copy";
+      button.textContent = copyLabel;
+      button.setAttribute("aria-label", copyLabel + ": " + heading.textContent.replace(/#\s*$/, "").trim());
+      heading.appendChild(button);
+      wire(button, base + "#" + encodeURIComponent(heading.id));
+    });
+  }
+
+  // "/" focuses the search box, unless the visitor is typing somewhere.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
+    var box = document.getElementById("site-search");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+})();
