@@ -19,7 +19,8 @@ pkg-config --exists icu-uc 2>/dev/null || need_apt+=(libicu-dev)
 command -v g++ >/dev/null || need_apt+=(g++)
 for extra in ${KB_SETUP_EXTRA_APT:-}; do
   case "$extra" in
-    chromium) command -v chromium >/dev/null || need_apt+=(chromium fonts-noto-core fonts-dejavu-core) ;;
+    chromium) command -v chromium >/dev/null || need_apt+=(chromium)
+              dpkg -s fonts-noto-core >/dev/null 2>&1 || need_apt+=(fonts-noto-core) ;;
     npm) command -v npm >/dev/null || need_apt+=(npm) ;;
     *) dpkg -s "$extra" >/dev/null 2>&1 || need_apt+=("$extra") ;;
   esac
@@ -54,3 +55,9 @@ if [ ! -f "$stamp" ] || ! "$VENV/bin/python" -c 'import kb, whoosh, icu' 2>/dev/
   touch "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
+
+# --- test-only JavaScript tools (axe-core for the accessibility checks) -----
+if [[ " ${KB_SETUP_EXTRA_APT:-} " == *" npm "* ]] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  say "installing axe-core (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci failed (see above)"
+fi

@@ -61,7 +61,7 @@ def _setup_i18n(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True)
     app.jinja_env.globals.update(
         language_names=i18n.LANGUAGE_NAMES, format_day=i18n.format_day, format_number=i18n.format_number
     )

@@ -46,14 +46,18 @@ def _current() -> NullTranslations:
 
 
 def gettext(message: str, **variables) -> str:
+    """The message in the page's language, with ``%(name)s`` variables filled in."""
     text = _current().ugettext(message)
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, n: int, **variables) -> str:
-    text = _current().ungettext(singular, plural, n)
-    variables.setdefault("num", format_number(n))
-    return text % variables
+def raw_gettext(message: str) -> str:
+    """For Jinja's new-style gettext, which fills in the variables itself."""
+    return _current().ugettext(message)
+
+
+def raw_ngettext(singular: str, plural: str, n: int) -> str:
+    return _current().ungettext(singular, plural, n)
 
 
 def format_number(n: int) -> str:
