@@ -1,0 +1,165 @@
+"""HTML pages as users get them: language, direction, links, errors, headers, size."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from web.i18n import TRANSLATIONS
+
+RTL = {"he": "rtl", "ar": "rtl", "en": "ltr"}
+
+
+@pytest.mark.parametrize("lang", ["he", "ar", "en"])
+@pytest.mark.parametrize(
+    "url", ["/{lang}/", "/{lang}/goals", "/{lang}/categories/data", "/{lang}/paths/basics", "/{lang}/search?q=x"]
+)
+def test_every_page_has_lang_dir_and_alternates(client, lang, url):
+    response = client.get(url.format(lang=lang))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
+    for other in ("he", "ar", "en"):
+        path = url.format(lang=other).split("?")[0]
+        assert re.search(rf'<link rel="alternate" hreflang="{other}" href="{re.escape(path)}[^"]*">', html)
+
+
+@pytest.mark.parametrize(
+    ("accept", "cookie", "target"),
+    [("ar,en;q=0.5", None, "/ar/"), ("en-US,en;q=0.9", None, "/en/"), ("fr", None, "/he/"), ("en", "ar", "/ar/")],
+)
+def test_root_redirects_by_accept_language_or_remembered_choice(app, accept, cookie, target):
+    client = app.test_client()
+    if cookie:
+        client.set_cookie("lang", cookie)
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert response.status_code == 302
+    assert response.headers["Location"] == target
+
+
+def test_visiting_a_language_remembers_it(app):
+    client = app.test_client()
+    client.get("/ar/goals")
+    assert client.get("/", headers={"Accept-Language": "en"}).headers["Location"] == "/ar/"
+
+
+def test_article_page_shows_what_a_trainee_needs(client):
+    html = client.get("/he/goals").get_data(as_text=True)
+    assert '<h1 id="top">מטרות לא ברורות</h1>' in html
+    assert 'class="summary">מטרות שאי אפשר למדוד.</p>' in html
+    assert '<time datetime="2026-11-22">22 בנובמבר 2026</time>' in html
+    assert '<a href="/he/categories/strategy">מטרות ואסטרטגיה</a>' in html  # category
+    assert 'href="#סימני-אזהרה"' in html  # table of contents
+    assert 'type="checkbox"' in html  # warning signs as a checklist
+    assert '<a href="/he/strategy-gap"><bdi>אין אסטרטגיה</bdi></a>' in html  # related and backlinks
+    assert "מאמרים שמקשרים לכאן" in html
+
+
+def test_path_step_navigation(client):
+    html = client.get("/ar/data?path=basics").get_data(as_text=True)
+    assert "الخطوة 2 من 2" in html
+    assert 'rel="prev" href="/ar/goals?path=basics"' in html
+    assert 'rel="next"' not in html
+
+
+def test_path_print_page_holds_every_article(client):
+    html = client.get("/en/paths/basics/print").get_data(as_text=True)
+    assert html.count('class="article print-article"') == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        ("he", "הדף לא נמצא", "אין דף בכתובת הזו"),
+        ("ar", "الصفحة غير موجودة", "لا توجد صفحة بهذا العنوان"),
+        ("en", "Page not found", "There is no page at this address"),
+    ],
+)
+def test_localized_404(client, lang, title, text):
+    for url in (f"/{lang}/no-such-article", f"/{lang}/categories/nope", f"/{lang}/paths/nope"):
+        response = client.get(url)
+        assert response.status_code == 404
+        html = response.get_data(as_text=True)
+        assert f"<h1>{title}</h1>" in html and text in html
+
+
+def test_localized_400(client):
+    response = client.get("/ar/search", query_string={"q": "x" * 2000})
+    assert response.status_code == 400
+    assert "نص البحث طويل جدا" in response.get_data(as_text=True)
+
+
+def test_search_page(client):
+    html = client.get("/en/search?q=recrods").get_data(as_text=True)
+    assert "1 result for recrods" in html
+    assert 'href="/en/search?q=records"' in html  # did you mean
+    assert "<mark>" in html
+
+
+def test_search_empty_state(client):
+    html = client.get("/he/search?q=zzzzqqq").get_data(as_text=True)
+    assert "לא נמצאו תוצאות" in html
+    assert 'href="/he/categories/strategy"' in html
+
+
+def test_search_results_escape_the_query(client):
+    html = client.get("/en/search", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/en/", "/api/search?q=x&lang=en", "/static/site.css", "/nope"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_inline_script_or_style(client):
+    html = client.get("/en/goals").get_data(as_text=True)
+    assert "<script>" not in html and "style=" not in html and "<style" not in html
+
+
+def test_static_files_only_from_the_static_folder(client):
+    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/static/%2e%2e/app.py").status_code == 404
+
+
+def test_article_page_is_light(tmp_path):
+    from tests.conftest import REPO
+    from web.app import create_app
+
+    real = create_app({"KB_CONTENT_DIR": str(REPO / "content"), "KB_INDEX_DIR": str(tmp_path / "index")})
+    real_client = real.test_client()
+    for lang in ("he", "ar", "en"):
+        page = len(real_client.get(f"/{lang}/unclear-goals").data)
+        assets = len(real_client.get("/static/site.css").data) + len(real_client.get("/static/site.js").data)
+        assert page + assets < 60 * 1024, (lang, page, assets)
+
+
+@pytest.mark.parametrize("lang", ["he", "ar"])
+def test_every_interface_string_is_translated(lang):
+    with open(TRANSLATIONS / "messages.pot", "rb") as handle:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
+    assert template - translated == set()
+
+
+def test_catalog_template_is_up_to_date():
+    from scripts.extract_messages import extract
+
+    with open(TRANSLATIONS / "messages.pot", "rb") as handle:
+        committed = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(handle) if m.id}
+    current = {m.id if isinstance(m.id, str) else tuple(m.id) for m in extract() if m.id}
+    assert current == committed
