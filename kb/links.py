@@ -27,10 +27,10 @@ def resolve(drafts: dict, categories: tuple[Category, ...], paths, report: Calla
         if (lang, target) in drafts:
             return
         if target in all_ids:
-            message = f"{what} '{target}' has no {lang} version"
+            # The site shows another language's version with a notice: a gap, not a break.
+            report(Problem("warning", path, line, f"{what} '{target}' has no {lang} version"))
         else:
-            message = f"{what}: unknown id '{target}'{suggest(target, all_ids)}"
-        report(Problem("error", path, line, message))
+            report(Problem("error", path, line, f"{what}: unknown id '{target}'{suggest(target, all_ids)}"))
 
     for (lang, _), draft in drafts.items():
         values = draft.values
@@ -115,7 +115,9 @@ def _build(key, draft, drafts) -> Article:
     lang, _ = key
 
     def resolver(target: str):
-        found = drafts.get((lang, target))
+        found = drafts.get((lang, target)) or next(
+            (drafts[(other, target)] for other in LANGUAGES if (other, target) in drafts), None
+        )
         return (article_url(lang, target), found.values["title"]) if found else None
 
     values = draft.values

@@ -18,6 +18,8 @@ bp = Blueprint("site", __name__)
 LANG = "<any(he,ar,en):lang>"
 LANG_COOKIE = "lang"
 SEARCH_LIMIT = 20
+#: Which version to show, with a notice, when an article is missing in the visitor's language.
+FALLBACK_ORDER = ("en", "he", "ar")
 
 
 def _kb():
@@ -78,7 +80,7 @@ def article(lang, article_id):
         translations = kb.translations(article_id)
         if not translations:
             abort(404)
-        fallback = next(iter(translations.values()))
+        fallback = next(translations[other] for other in FALLBACK_ORDER if other in translations)
     shown = found or fallback
     path, step = _path_step(request.args.get("path"), article_id)
     return render_template(
@@ -130,7 +132,11 @@ def path_print(lang, path_id):
 
 def _steps(lang, path):
     kb = _kb()
-    return [kb.get(lang, step) or next(iter(kb.translations(step).values()), None) for step in path.steps]
+    found = []
+    for step in path.steps:
+        translations = kb.translations(step)
+        found.append(kb.get(lang, step) or next((translations[o] for o in FALLBACK_ORDER if o in translations), None))
+    return found
 
 
 @bp.get(f"/{LANG}/search")

@@ -163,3 +163,17 @@ def test_catalog_template_is_up_to_date():
         committed = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(handle) if m.id}
     current = {m.id if isinstance(m.id, str) else tuple(m.id) for m in extract() if m.id}
     assert current == committed
+
+
+def test_missing_translation_shows_a_notice_and_the_fallback(corpus, tmp_path):
+    from web.app import create_app
+
+    (corpus.root / "ar" / "strategy-gap.md").unlink()
+    app = create_app({"KB_CONTENT_DIR": str(corpus.root), "KB_INDEX_DIR": str(tmp_path / "index")})
+    html = app.test_client().get("/ar/strategy-gap").get_data(as_text=True)
+    assert "هذه المقالة غير متاحة بهذه اللغة بعد، وهي معروضة باللغة English." in html
+    assert '<article class="article" lang="en" dir="ltr">' in html
+    # Arabic articles still link to it, at its Arabic address.
+    assert '<a class="xref" href="/ar/strategy-gap">No strategy</a>' in app.test_client().get("/ar/goals").get_data(
+        as_text=True
+    )
