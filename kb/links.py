@@ -116,7 +116,7 @@ def _build(key, draft, drafts) -> Article:
 
     def resolver(target: str):
         found = drafts.get((lang, target)) or next(
-            (drafts[(other, target)] for other in LANGUAGES if (other, target) in drafts), None
+            (drafts[(other, target)] for other in (REFERENCE_LANGUAGE, *LANGUAGES) if (other, target) in drafts), None
         )
         return (article_url(lang, target), found.values["title"]) if found else None
 
