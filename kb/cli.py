@@ -85,15 +85,16 @@ index_option = click.option(
 @main.command()
 @content_option
 @index_option
-def index(content_dir, index_dir):
+@click.option("--incremental", is_flag=True, help="Start from the live index; re-index only changed articles.")
+def index(content_dir, index_dir, incremental):
     """Build the search index beside the live one and swap it in when complete."""
-    from search.index import build
+    from search.index import build, update
 
     from .loader import load_strict
 
     settings = _settings(KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
     kb = load_strict(Path(settings["KB_CONTENT_DIR"]))
-    info = build(kb, Path(settings["KB_INDEX_DIR"]), Path(settings["KB_CONTENT_DIR"]))
+    info = (update if incremental else build)(kb, Path(settings["KB_INDEX_DIR"]), Path(settings["KB_CONTENT_DIR"]))
     counts = ", ".join(f"{lang} {n}" for lang, n in info.documents.items())
     click.echo(f"indexed {counts} articles into {info.path}")
 

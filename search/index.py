@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -87,12 +88,20 @@ class BuildInfo:
     fingerprint: str
     built_at: str
     documents: dict
+    hashes: dict
 
     @classmethod
     def read(cls, path: Path) -> BuildInfo:
         try:
             data = json.loads((path / META).read_text(encoding="utf-8"))
-            return cls(path, data["analyzer_version"], data["fingerprint"], data["built_at"], data["documents"])
+            return cls(
+                path,
+                data["analyzer_version"],
+                data["fingerprint"],
+                data["built_at"],
+                data["documents"],
+                data.get("hashes", {}),
+            )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorrupt(f"index at {path} is unreadable ({exc}); rebuild it with 'kb index'") from None
 
@@ -108,32 +117,55 @@ def _lock(root: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _document_hash(doc: dict) -> str:
+    return hashlib.sha1(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _documents(kb: KnowledgeBase) -> dict[str, dict[str, dict]]:
+    return {lang: {a.id: document_for(a) for a in kb.in_language(lang)} for lang in LANGUAGES}
+
+
 def build(kb: KnowledgeBase, root: Path, content_root: Path | None = None) -> BuildInfo:
     """Index every article of ``kb`` into a new build under ``root`` and make it current."""
-    root = Path(root)
+    return _publish(kb, Path(root), content_root, incremental=False)
+
+
+def update(kb: KnowledgeBase, root: Path, content_root: Path | None = None) -> BuildInfo:
+    """Like :func:`build`, but starts from the current build and re-indexes only changed articles.
+
+    The current build's files are hard-linked, not copied (Whoosh never
+    rewrites a segment file), so this costs about the articles changed.
+    Falls back to a full build when there is no usable current build.
+    """
+    return _publish(kb, Path(root), content_root, incremental=True)
+
+
+def _publish(kb: KnowledgeBase, root: Path, content_root: Path | None, incremental: bool) -> BuildInfo:
     with _lock(root):
         for stale in root.glob(".build-*"):
             shutil.rmtree(stale, ignore_errors=True)
+        base = _reusable_build(root) if incremental else None
         staging = root / f".build-{uuid.uuid4().hex[:8]}"
         try:
-            counts = {}
-            for lang in LANGUAGES:
-                (staging / lang).mkdir(parents=True)
-                ix = whoosh_index.create_in(str(staging / lang), schema(lang))
-                writer = ix.writer(limitmb=128)
-                articles = kb.in_language(lang)
-                for article in articles:
-                    writer.add_document(**document_for(article))
-                writer.commit(optimize=True)
-                counts[lang] = len(articles)
+            documents = _documents(kb)
+            hashes = {
+                f"{lang}/{aid}": _document_hash(doc) for lang, docs in documents.items() for aid, doc in docs.items()
+            }
+            if base is None:
+                _write_all(staging, documents)
+            else:
+                shutil.copytree(base.path, staging, copy_function=os.link)
+                _write_changes(staging, documents, hashes, base.hashes)
             now = dt.datetime.now(dt.UTC)
             meta = {
                 "analyzer_version": ANALYZER_VERSION,
                 "fingerprint": fingerprint(content_root or kb.root),
                 "built_at": now.isoformat(timespec="seconds"),
-                "documents": counts,
+                "documents": {lang: len(docs) for lang, docs in documents.items()},
+                "hashes": hashes,
             }
-            (staging / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            (staging / META).unlink(missing_ok=True)  # a hard link to the base build's file
+            (staging / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
             final = root / f"build-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:4]}"
             os.rename(staging, final)
         except BaseException:
@@ -142,6 +174,39 @@ def build(kb: KnowledgeBase, root: Path, content_root: Path | None = None) -> Bu
         _make_current(root, final)
         _prune(root, keep=final)
         return BuildInfo.read(final)
+
+
+def _reusable_build(root: Path) -> BuildInfo | None:
+    try:
+        info = BuildInfo.read(current_build(root))
+    except (IndexMissing, IndexCorrupt):
+        return None
+    return info if info.analyzer_version == ANALYZER_VERSION and info.hashes else None
+
+
+def _write_all(staging: Path, documents: dict) -> None:
+    for lang, docs in documents.items():
+        (staging / lang).mkdir(parents=True)
+        ix = whoosh_index.create_in(str(staging / lang), schema(lang))
+        writer = ix.writer(limitmb=128)
+        for doc in docs.values():
+            writer.add_document(**doc)
+        writer.commit(optimize=True)
+
+
+def _write_changes(staging: Path, documents: dict, hashes: dict, old_hashes: dict) -> None:
+    for lang, docs in documents.items():
+        changed = [aid for aid in docs if old_hashes.get(f"{lang}/{aid}") != hashes[f"{lang}/{aid}"]]
+        removed = [key.split("/", 1)[1] for key in old_hashes if key.startswith(f"{lang}/") and key not in hashes]
+        if not changed and not removed:
+            continue
+        ix = whoosh_index.open_dir(str(staging / lang))
+        writer = ix.writer(limitmb=64)
+        for aid in removed:
+            writer.delete_by_term("id", aid)
+        for aid in changed:
+            writer.update_document(**docs[aid])
+        writer.commit()
 
 
 def _make_current(root: Path, target: Path) -> None:

@@ -161,3 +161,32 @@ def test_engine_picks_up_a_new_build(tmp_path, corpus_index):
     assert current_build(tmp_path / "index") != first
     assert engine.search("records", "en").total == 1
     assert os.path.isdir(first)  # the previous build is kept for readers still using it
+
+
+def test_incremental_update_reindexes_only_what_changed(tmp_path, corpus_index):
+    from search.index import BuildInfo, update
+
+    content, _ = corpus_index
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    first = build(load(copy), tmp_path / "index", copy)
+    old_engine = SearchEngine(tmp_path / "index", Glossary(()), None)
+    assert old_engine.search("zebras", "en").total == 0
+    path = copy / "en" / "data.md"
+    path.write_text(path.read_text().replace("Records that are old.", "Records that are old, like zebras."))
+    second = update(load(copy), tmp_path / "index", copy)
+    assert second.path != first.path
+    changed = {k for k in second.hashes if second.hashes[k] != first.hashes[k]}
+    assert changed == {"en/data"}
+    fresh = SearchEngine(tmp_path / "index", Glossary(()), copy)
+    assert [h.id for h in fresh.search("zebras", "en").hits] == ["data"]
+    assert fresh.search("records", "en").total == 1  # the unchanged documents are all still there
+    assert fresh.search("goals", "he").total >= 1
+    # The previous build is untouched by the update (its files are shared, never rewritten).
+    assert BuildInfo.read(first.path).hashes == first.hashes
+    from whoosh import index as whoosh_index
+    from whoosh.query import Term
+
+    with whoosh_index.open_dir(str(first.path / "en")).searcher() as searcher:
+        assert len(searcher.search(Term("body_x", "zebras"))) == 0
+        assert searcher.doc_count() == 3
