@@ -182,15 +182,18 @@ def analyze(text, lang, as_json, bidi):
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (KB_HOST).")
 @click.option("--port", default=None, type=int, help="Port (KB_PORT).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Server processes (KB_WORKERS).")
 @content_option
 @index_option
-def serve(host, port, content_dir, index_dir):
-    """Serve the site and API with waitress (builds the index first if it is missing or stale)."""
-    from waitress import serve as waitress_serve
+def serve(host, port, workers, content_dir, index_dir):
+    """Serve the site and API (waitress; gunicorn when --workers is above 1).
 
-    from web.app import create_app
+    Builds the index first if it is missing or stale (unless KB_AUTO_INDEX is false).
+    """
+    from web.server import serve as run
 
-    settings = _settings(KB_HOST=host, KB_PORT=port, KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
-    app = create_app({k: v for k, v in settings.items()})
+    settings = _settings(
+        KB_HOST=host, KB_PORT=port, KB_WORKERS=workers, KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir
+    )
     click.echo(f"serving on http://{settings['KB_HOST']}:{settings['KB_PORT']}/", err=True)
-    waitress_serve(app, host=settings["KB_HOST"], port=settings["KB_PORT"], threads=settings["KB_THREADS"])
+    run(settings, workers=settings["KB_WORKERS"])

@@ -43,6 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KB_HOST", "127.0.0.1", "Address 'kb serve' listens on."),
     Setting("KB_PORT", 8000, "Port 'kb serve' listens on."),
     Setting("KB_THREADS", 8, "Request threads per server process."),
+    Setting("KB_WORKERS", 1, "Server processes; above 1, 'kb serve' runs gunicorn with that many workers."),
     Setting(
         "KB_AUTO_INDEX", True, "Build the index at start-up when it is missing or stale, instead of refusing to start."
     ),

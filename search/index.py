@@ -247,10 +247,21 @@ def check_fresh(info: BuildInfo, content_root: Path) -> None:
 
 
 def open_indexes(build_path: Path) -> dict:
-    """The Whoosh index of each language in a build."""
-    try:
-        return {lang: whoosh_index.open_dir(str(build_path / lang)) for lang in LANGUAGES}
-    except Exception as exc:  # Whoosh raises many kinds of errors for damaged files
-        raise IndexCorrupt(
-            f"the search index in {build_path} cannot be opened ({exc}); rebuild it with 'kb index'"
-        ) from None
+    """The Whoosh index of each language in a build, each checked by reading it once."""
+    indexes = {}
+    for lang in LANGUAGES:
+        try:
+            ix = whoosh_index.open_dir(str(build_path / lang))
+            with ix.searcher() as searcher:  # read postings and stored fields: damaged files fail here
+                reader = searcher.reader()
+                for part in FIELD_WEIGHTS:
+                    for _ in zip(range(3), reader.lexicon(f"{part}_s"), strict=False):
+                        pass
+                for docnum in range(min(reader.doc_count_all(), 3)):
+                    reader.stored_fields(docnum)
+        except Exception as exc:  # Whoosh raises many kinds of errors for damaged files
+            raise IndexCorrupt(
+                f"the search index in {build_path} is damaged ({type(exc).__name__}: {exc}); rebuild it with 'kb index'"
+            ) from None
+        indexes[lang] = ix
+    return indexes

@@ -14,6 +14,7 @@ and credited to the same article in the language asked for.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
+from kb.errors import KBError
 from kb.model import LANGUAGES, article_url
 
 from .analysis import variants
@@ -29,6 +31,8 @@ from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
 from .index import FIELD_WEIGHTS, BuildInfo, check_fresh, current_build, open_indexes
 from .normalize import script
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 1000
 MAX_WORDS = 24
@@ -115,14 +119,25 @@ class SearchEngine:
         self.refresh()
 
     def refresh(self) -> BuildInfo:
-        """Open the current build if it is not the one already open; return its info."""
-        path = current_build(self.index_root)
+        """Open the current build if it is not the one already open; return the open build's info.
+
+        Freshness against the content is checked when the engine first opens
+        an index. Later, a new build that cannot be opened (damaged, deleted)
+        is logged and the build already open goes on serving.
+        """
         with self._lock:
-            if self._opened is None or self._opened[0] != path:
+            try:
+                path = current_build(self.index_root)
+                if self._opened is not None and self._opened[0] == path:
+                    return self._opened[2]
                 info = BuildInfo.read(path)
-                if self.content_root is not None:
+                if self._opened is None and self.content_root is not None:
                     check_fresh(info, self.content_root)
                 self._opened = (path, open_indexes(path), info)
+            except KBError as exc:
+                if self._opened is None:
+                    raise
+                log.warning("keeping the open search index: %s", exc)
             return self._opened[2]
 
     def _searchers(self) -> dict:

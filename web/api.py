@@ -61,10 +61,10 @@ def search():
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}")
     category = request.args.get("category") or None
-    kb = current_app.extensions["kb"]
+    kb = current_app.extensions["library"].kb
     if category is not None and kb.category(category) is None:
         raise ApiError(f"unknown category '{category}'; use one of {', '.join(c.id for c in kb.categories)}")
-    results = current_app.extensions["search"].search(query, lang, limit=limit, category=category)
+    results = current_app.extensions["library"].search(query, lang, limit=limit, category=category)
     return jsonify(
         query=results.query,
         lang=results.lang,

@@ -12,23 +12,9 @@ from pathlib import Path
 from flask import Flask
 
 from kb import config
-from kb.errors import KBError
-from kb.loader import load_strict
 from kb.model import LANGUAGES
-from search.glossary import Glossary
-from search.index import BuildInfo, build, check_fresh, current_build
-from search.query import SearchEngine
 
-
-def prepare_index(kb, settings: dict) -> None:
-    """Make sure a fresh index exists: build it when allowed, else raise a clear error."""
-    index_dir, content_dir = Path(settings["KB_INDEX_DIR"]), Path(settings["KB_CONTENT_DIR"])
-    try:
-        check_fresh(BuildInfo.read(current_build(index_dir)), content_dir)
-    except KBError:
-        if not settings["KB_AUTO_INDEX"]:
-            raise
-        build(kb, index_dir, content_dir)
+from .library import Library
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,12 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environ())
     if test_config:
         app.config.from_mapping(test_config)
-    settings = {name: app.config[name] for name in config.defaults()}
-    content_dir = Path(settings["KB_CONTENT_DIR"])
-    kb = load_strict(content_dir)
-    prepare_index(kb, settings)
-    app.extensions["kb"] = kb
-    app.extensions["search"] = SearchEngine(Path(settings["KB_INDEX_DIR"]), Glossary(kb.glossary), content_dir)
+    app.extensions["library"] = Library(
+        Path(app.config["KB_CONTENT_DIR"]), Path(app.config["KB_INDEX_DIR"]), app.config["KB_AUTO_INDEX"]
+    )
 
     _setup_i18n(app)
     _setup_security(app)

@@ -23,7 +23,7 @@ FALLBACK_ORDER = ("en", "he", "ar")
 
 
 def _kb():
-    return current_app.extensions["kb"]
+    return current_app.extensions["library"].kb
 
 
 @bp.url_value_preprocessor
@@ -149,7 +149,7 @@ def search(lang):
     results, error = None, None
     if query.strip():
         try:
-            results = current_app.extensions["search"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
+            results = current_app.extensions["library"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
         except BadQuery:
             abort(400, _("This search is too long. Please shorten it."))
     return render_template("search.html", query=query, category_id=category_id, results=results, error=error)
