@@ -197,3 +197,7 @@ def serve(host, port, workers, content_dir, index_dir):
     )
     click.echo(f"serving on http://{settings['KB_HOST']}:{settings['KB_PORT']}/", err=True)
     run(settings, workers=settings["KB_WORKERS"])
+
+
+if __name__ == "__main__":
+    main()

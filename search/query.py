@@ -26,7 +26,7 @@ from kb.errors import KBError
 from kb.model import LANGUAGES, article_url
 
 from .analysis import variants
-from .errors import BadQuery
+from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
 from .index import FIELD_WEIGHTS, BuildInfo, check_fresh, current_build, open_indexes
@@ -161,7 +161,17 @@ class SearchEngine:
             raise BadQuery(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
         parsed = parse(raw)
         words = analyze_words(parsed.text, lang)[:MAX_WORDS]
-        searchers = self._searchers()
+        try:
+            return self._run(raw, parsed, words, self._searchers(), lang, limit, category)
+        except KBError:
+            raise
+        except Exception as exc:  # Whoosh fails in many ways on damaged files
+            log.exception("search failed")
+            raise IndexCorrupt(
+                f"the search index is damaged ({type(exc).__name__}); rebuild it with 'kb index'"
+            ) from None
+
+    def _run(self, raw, parsed, words, searchers, lang, limit, category) -> SearchResults:
         plans = self._plans(words, parsed, lang)
         scores: dict[str, float] = {}
         for plan_lang, plan in plans.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from kb.errors import KBError
 from kb.model import LANGUAGES
 from search.analysis import analyze
 from search.errors import BadQuery
@@ -30,6 +31,12 @@ def _api_error(exc: ApiError):
 @bp.errorhandler(BadQuery)
 def _bad_query(exc: BadQuery):
     return jsonify(error=str(exc)), 400
+
+
+@bp.errorhandler(KBError)
+def _unavailable(exc: KBError):
+    """The index or content cannot serve right now (damaged index, ...): say so, and how to fix it."""
+    return jsonify(error=str(exc)), 503
 
 
 def _lang() -> str:

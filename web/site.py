@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 
+from kb.errors import KBError
 from kb.model import LANGUAGES, direction
 from search.errors import BadQuery
 
@@ -152,4 +153,6 @@ def search(lang):
             results = current_app.extensions["library"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
         except BadQuery:
             abort(400, _("This search is too long. Please shorten it."))
+        except KBError:
+            abort(503, _("Search is unavailable right now. Please try again in a few minutes."))
     return render_template("search.html", query=query, category_id=category_id, results=results, error=error)
