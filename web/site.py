@@ -43,7 +43,7 @@ def alternate_url(other: str) -> str:
     """This page in another language (the home page when the page has no language version)."""
     args = request.view_args or {}
     if request.endpoint and request.endpoint.startswith("site.") and "lang" in args:
-        return url_for(request.endpoint, **{**args, "lang": other}, **request.args.to_dict())
+        return url_for(request.endpoint, **{**request.args.to_dict(), **args, "lang": other})
     return url_for("site.home", lang=other)
 
 
