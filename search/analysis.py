@@ -16,6 +16,7 @@ object across pickling: the break iterator is created lazily.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,14 +48,12 @@ class IcuTokenizer(Tokenizer):
 
     def __init__(self, locale: str = "root") -> None:
         self.locale = locale
-        self._iterator = None
 
     def __getstate__(self):
         return {"locale": self.locale}
 
     def __setstate__(self, state):
         self.locale = state["locale"]
-        self._iterator = None
 
     def __eq__(self, other):
         return type(other) is type(self) and other.locale == self.locale
@@ -64,23 +63,29 @@ class IcuTokenizer(Tokenizer):
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every word in ``text``."""
-        import icu
-
-        if self._iterator is None:
-            self._iterator = icu.BreakIterator.createWordInstance(icu.Locale(self.locale))
-        iterator = self._iterator
+        iterator = _break_iterator(self.locale)
         iterator.setText(text)
-        to_py = _utf16_to_python(text)
-        spans: list[tuple[int, int]] = []
+        boundaries = []
         start = iterator.first()
         for end in iterator:
             if iterator.getRuleStatus() >= 100:  # UBRK_WORD_NONE_LIMIT: a word, number or letter run
-                s, e = to_py(start), to_py(end)
-                if spans and _joins_acronym(text, spans[-1], s):
-                    spans[-1] = (spans[-1][0], e)
-                else:
-                    spans.append((s, e))
+                boundaries.append((start, end))
             start = end
+        if not text.isascii() and any(ord(ch) >= 0x10000 for ch in text):
+            to_py = _utf16_to_python(text)
+            boundaries = [(to_py(s), to_py(e)) for s, e in boundaries]
+        spans: list[tuple[int, int]] = []
+        for s, e in boundaries:
+            # Only quote marks between two Hebrew words: one acronym (צה''ל).
+            if (
+                spans
+                and 0 < s - spans[-1][1] <= 2
+                and text[spans[-1][1]] in _QUOTES
+                and _joins_acronym(text, spans[-1], s)
+            ):
+                spans[-1] = (spans[-1][0], e)
+            else:
+                spans.append((s, e))
         return spans
 
     def __call__(
@@ -107,6 +112,21 @@ class IcuTokenizer(Tokenizer):
                 yield _token(
                     joined, start_pos + pos - 1, start_char + ps, start_char + e, positions, chars, removestops, mode
                 )
+
+
+_THREAD = threading.local()
+
+
+def _break_iterator(locale: str):
+    """An ICU word break iterator for this thread (they are not thread-safe, and costly to create)."""
+    import icu
+
+    iterators = getattr(_THREAD, "iterators", None)
+    if iterators is None:
+        iterators = _THREAD.iterators = {}
+    if locale not in iterators:
+        iterators[locale] = icu.BreakIterator.createWordInstance(icu.Locale(locale))
+    return iterators[locale]
 
 
 def _latin(ch: str) -> bool:
@@ -139,8 +159,6 @@ def _joins_acronym(text: str, previous: tuple[int, int], start: int) -> bool:
 
 
 def _utf16_to_python(text: str):
-    if all(ord(ch) < 0x10000 for ch in text):
-        return lambda i: i
     table = []
     for index, ch in enumerate(text):
         table.append(index)

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from html import escape
 
-from .analysis import surface_analyzer, variants
+from .analysis import IcuTokenizer, variants
+from .normalize import surface
 
 SNIPPET_CHARS = 220
 
 
 def matches(text: str, lang: str, surfaces: frozenset[str], readings: frozenset[str]) -> list[tuple[int, int]]:
-    """(start, end) of each word of ``text`` the query matches."""
-    spans = []
-    for t in surface_analyzer(lang)(text, positions=True, chars=True, mode="index"):
-        if t.text in surfaces or any(v in readings for v in variants(t.text)):
-            if not spans or t.startchar >= spans[-1][1]:
-                spans.append((t.startchar, t.endchar))
-    return spans
+    """(start, end) of each word of ``text`` the query matches (the same words the analyzers see)."""
+    found = []
+    for start, end in IcuTokenizer(lang).spans(text):
+        word = surface(text[start:end])
+        if word in surfaces or not readings.isdisjoint(variants(word)):
+            found.append((start, end))
+    return found
 
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:

@@ -15,6 +15,7 @@ Both are idempotent: ``surface(surface(x)) == surface(x)``.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 from kb.loader import INVISIBLE
@@ -61,18 +62,17 @@ _DEEP_MAP = {
 }
 
 
-def _is_mark(ch: str) -> bool:
-    # Mn covers niqqud, cantillation, harakat, superscript alef and hamza marks.
-    return unicodedata.category(ch) == "Mn"
+# Nonspacing marks (Mn): niqqud, cantillation, harakat, superscript alef, hamza marks, and the like.
+_SURFACE_MAP.update(dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Mn"))
 
 
 def surface(text: str) -> str:
     """The form a word is shown and matched "exactly" under."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_SURFACE_MAP)
-    if any(_is_mark(ch) for ch in text):
-        text = "".join(ch for ch in text if not _is_mark(ch))
-    return text
+    if text.isascii():
+        return text.lower()  # NFKC, case folding and the maps change nothing else in ASCII
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold().translate(_SURFACE_MAP)
 
 
 def deep(text: str) -> str:
