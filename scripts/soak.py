@@ -134,7 +134,8 @@ def main() -> int:
     first, last = statistics.mean(memory[:quarter]), statistics.mean(memory[-quarter:])
     growth = (last - first) / first if first else 0.0
     print(
-        "| clients | workers | seconds | requests | errors | req/s | p50 ms | p99 ms | RSS first quarter MiB | RSS last quarter MiB | growth |"
+        "| clients | workers | seconds | requests | errors | req/s | p50 ms | p99 ms"
+        " | RSS first quarter MiB | RSS last quarter MiB | growth |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
