@@ -16,6 +16,7 @@ object across pickling: the break iterator is created lazily.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,7 +72,7 @@ class IcuTokenizer(Tokenizer):
             if iterator.getRuleStatus() >= 100:  # UBRK_WORD_NONE_LIMIT: a word, number or letter run
                 boundaries.append((start, end))
             start = end
-        if not text.isascii() and any(ord(ch) >= 0x10000 for ch in text):
+        if not text.isascii() and _ASTRAL.search(text):
             to_py = _utf16_to_python(text)
             boundaries = [(to_py(s), to_py(e)) for s, e in boundaries]
         spans: list[tuple[int, int]] = []
@@ -115,6 +116,7 @@ class IcuTokenizer(Tokenizer):
 
 
 _THREAD = threading.local()
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _break_iterator(locale: str):

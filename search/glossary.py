@@ -47,25 +47,26 @@ class Glossary:
 
     def __init__(self, concepts: tuple[Concept, ...]) -> None:
         self.concepts = concepts
-        # (concept index, the term's words as (deep form, readings) pairs)
-        self._terms: list[tuple[int, tuple[tuple[str, frozenset[str]], ...]]] = []
+        # Terms by every reading of their first word: (concept index, the term's words as (deep, readings)).
+        self._by_first: dict[str, list[tuple[int, tuple[tuple[str, frozenset[str]], ...]]]] = {}
         for index, concept in enumerate(concepts):
             for lang in LANGUAGES:
                 for term in concept.terms.get(lang, ()):
                     words = tuple((w.deep, w.readings) for w in analyze_words(term, lang))
                     if words:
-                        self._terms.append((index, words))
+                        for key in {words[0][0], *words[0][1]}:
+                            self._by_first.setdefault(key, []).append((index, words))
 
     def concepts_in(self, words: list[QueryWord]) -> list[Concept]:
         """The concepts whose terms occur in the query (as consecutive words), most words matched first."""
         found: dict[int, int] = {}
-        for index, term_words in self._terms:
-            n = len(term_words)
-            for i in range(len(words) - n + 1):
-                if all(_same(words[i + k], term_words[k]) for k in range(n)):
+        for i, word in enumerate(words):
+            candidates = {id(c): c for key in (word.deep, *word.readings) for c in self._by_first.get(key, ())}
+            for index, term_words in candidates.values():
+                n = len(term_words)
+                if i + n <= len(words) and all(_same(words[i + k], term_words[k]) for k in range(n)):
                     found[index] = max(found.get(index, 0), n)
-                    break
-        ranked = sorted(found, key=lambda i: -found[i])[:MAX_CONCEPTS]
+        ranked = sorted(found, key=lambda i: (-found[i], i))[:MAX_CONCEPTS]
         return [self.concepts[i] for i in ranked]
 
     def expansions(self, words: list[QueryWord], lang: str) -> list[str]:

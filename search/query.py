@@ -255,20 +255,30 @@ def _near(reader, word: QueryWord) -> list[str]:
 
 
 def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool) -> Q.Query | None:
-    """Or over the parts of the article; in each part the best of the word's forms counts."""
-    near = _near(reader, word) if fuzzy and not _known(reader, word.readings) else []
+    """Or over the parts of the article; in each part the best of the word's forms counts.
+
+    Only forms the index holds become term queries: a Hebrew or Arabic word
+    has a dozen readings, most of which match nothing.
+    """
+    present = {
+        part: [r for r in sorted(word.readings) if reader.doc_frequency(f"{part}_s", r)] for part in FIELD_WEIGHTS
+    }
+    near = _near(reader, word) if fuzzy and not any(present.values()) else []
     per_part = []
     for part, weight in FIELD_WEIGHTS.items():
-        forms = [Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale)]
-        forms += [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in sorted(word.readings)]
+        forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
         forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in near]
-        per_part.append(Q.DisjunctionMax(forms))
-    return Q.Or(per_part)
+        if forms and reader.doc_frequency(f"{part}_x", word.surface):
+            forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
+        if forms:
+            per_part.append(Q.DisjunctionMax(forms))
+    return Q.Or(per_part) if per_part else None
 
 
 def _compile(plan: _Plan, reader) -> Q.Query | None:
     optional = [_word_query(w, reader, 1.0, fuzzy=True) for w in plan.words]
     optional += [_word_query(w, reader, SYNONYM, fuzzy=False) for w in plan.synonyms]
+    optional = [q for q in optional if q is not None]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
