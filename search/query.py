@@ -41,6 +41,8 @@ EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
 #: Credit for a match found through another language's version of the article.
 OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
+#: A document matching few of the query's words keeps this share of its score (all of them: 1).
+COORDINATION = 0.5
 _QUOTES = frozenset('"“”„')
 
 
@@ -176,13 +178,16 @@ class SearchEngine:
         scores: dict[str, float] = {}
         for plan_lang, plan in plans.items():
             searcher = searchers[plan_lang]
-            query = _compile(plan, searcher.reader())
+            query, owners = _compile(plan, searcher.reader())
             if query is None:
                 continue
             flt = Q.Term("category", category) if category else None
             weight = 1.0 if plan_lang == lang else OTHER_LANGUAGE
-            for hit in searcher.search(query, limit=None, filter=flt):
-                scores[hit["id"]] = scores.get(hit["id"], 0.0) + weight * hit.score
+            for hit in searcher.search(query, limit=None, filter=flt, terms=True):
+                matched = {owners.get((name, term)) for name, term in hit.matched_terms()} - {None}
+                coverage = len(matched) / len(plan.words) if plan.words else 1.0
+                bonus = COORDINATION + (1 - COORDINATION) * coverage
+                scores[hit["id"]] = scores.get(hit["id"], 0.0) + weight * hit.score * bonus
         searcher = searchers[lang]
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         target = plans.get(lang)
@@ -254,11 +259,13 @@ def _near(reader, word: QueryWord) -> list[str]:
     return sorted(found, key=lambda t: (-found[t], t))[:6]
 
 
-def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool) -> Q.Query | None:
+def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool, owners: dict, owner: int | None):
     """Or over the parts of the article; in each part the best of the word's forms counts.
 
     Only forms the index holds become term queries: a Hebrew or Arabic word
-    has a dozen readings, most of which match nothing.
+    has a dozen readings, most of which match nothing. ``owners`` learns
+    which word each term stands for (``owner``), to count the words a
+    document matches.
     """
     present = {
         part: [r for r in sorted(word.readings) if reader.doc_frequency(f"{part}_s", r)] for part in FIELD_WEIGHTS
@@ -272,12 +279,16 @@ def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool) -> Q.Query |
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
+            if owner is not None:
+                owners.update({(form.fieldname, form.text.encode()): owner for form in forms})
     return Q.Or(per_part) if per_part else None
 
 
-def _compile(plan: _Plan, reader) -> Q.Query | None:
-    optional = [_word_query(w, reader, 1.0, fuzzy=True) for w in plan.words]
-    optional += [_word_query(w, reader, SYNONYM, fuzzy=False) for w in plan.synonyms]
+def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict]:
+    """The query for one language's index, and which query word each of its terms stands for."""
+    owners: dict[tuple[str, bytes], int] = {}
+    optional = [_word_query(w, reader, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
+    optional += [_word_query(w, reader, SYNONYM, False, owners, None) for w in plan.synonyms]
     optional = [q for q in optional if q is not None]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
@@ -285,10 +296,10 @@ def _compile(plan: _Plan, reader) -> Q.Query | None:
         if len(words) > 1
     ]
     if not optional and not required:
-        return None
+        return None, owners
     if required:
-        return Q.AndMaybe(Q.And(required), Q.Or(optional)) if optional else Q.And(required)
-    return Q.Or(optional)
+        return (Q.AndMaybe(Q.And(required), Q.Or(optional)) if optional else Q.And(required)), owners
+    return Q.Or(optional), owners
 
 
 def _match_terms(plan: _Plan, reader) -> tuple[frozenset[str], frozenset[str]]:
