@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import yamlsource
+from .files import MAX_FILE_BYTES, read_limited
 from .markdown import is_valid_id
 from .model import LANGUAGES, Category, Concept, LearningPath, Problem
 
@@ -28,8 +29,18 @@ def _entries(path: Path, display: Path, report: Report) -> list:
     if not path.exists():
         report(Problem("error", display, None, "file is missing"))
         return []
+    if not path.is_file():
+        report(Problem("error", display, None, "cannot read: not a regular file"))
+        return []
     try:
-        data = yamlsource.load(path.read_text(encoding="utf-8"))
+        raw = read_limited(path)
+        if len(raw) > MAX_FILE_BYTES:
+            report(Problem("error", display, None, f"file is too large (at most {MAX_FILE_BYTES} bytes)"))
+            return []
+        data = yamlsource.load(raw.decode("utf-8"))
+    except OSError as exc:
+        report(Problem("error", display, None, f"cannot read: {exc.strerror or exc}"))
+        return []
     except UnicodeDecodeError:
         report(Problem("error", display, None, "invalid UTF-8"))
         return []

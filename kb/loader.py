@@ -16,11 +16,9 @@ import yaml
 from . import frontmatter, links, yamlsource
 from .datafiles import DATA_FILES, load_categories, load_glossary, load_paths
 from .errors import ConfigError, ContentErrors
+from .files import MAX_FILE_BYTES, read_limited
 from .markdown import ParsedDocument, parse
 from .model import LANGUAGES, KnowledgeBase, Problem
-
-#: Larger files are refused: an article is a few kilobytes.
-MAX_FILE_BYTES = 1024 * 1024
 
 #: Characters that change how text shows without showing themselves.
 BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -51,6 +49,10 @@ def load(root: Path) -> KnowledgeBase:
             continue
         rel = path.relative_to(root)
         display = Path(root.name) / rel
+        if not path.is_file():
+            kind = "a broken link" if path.is_symlink() else "not a regular file"
+            report(Problem("error", display, None, f"cannot read: {kind}"))
+            continue
         if len(rel.parts) == 1:
             continue  # data files and documentation (SOURCES.md) at the top
         lang = rel.parts[0]
@@ -105,9 +107,13 @@ def read_article(path: Path, display: Path, lang: str, report) -> Draft | None:
     def error(line: int | None, message: str) -> None:
         report(Problem("error", display, line, message))
 
-    raw = path.read_bytes()
+    try:
+        raw = read_limited(path)
+    except OSError as exc:
+        error(None, f"cannot read: {exc.strerror or exc}")
+        return None
     if len(raw) > MAX_FILE_BYTES:
-        error(None, f"file is too large ({len(raw)} bytes; an article is at most {MAX_FILE_BYTES} bytes)")
+        error(None, f"file is too large (an article is at most {MAX_FILE_BYTES} bytes)")
         return None
     if b"\x00" in raw:
         error(raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary file (NUL byte); articles are UTF-8 text")

@@ -70,14 +70,21 @@ def surface(text: str) -> str:
     """The form a word is shown and matched "exactly" under."""
     if text.isascii():
         return text.lower()  # NFKC, case folding and the maps change nothing else in ASCII
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.casefold().translate(_SURFACE_MAP)
+    # Removing marks and invisible characters can let their neighbours compose: repeat until stable.
+    for _ in range(4):
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        folded = text.casefold().translate(_SURFACE_MAP)
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def deep(text: str) -> str:
     """The form spelling variants share (applied after :func:`surface`)."""
-    return surface(text).translate(_DEEP_MAP)
+    folded = surface(text).translate(_DEEP_MAP)
+    return folded if folded.isascii() or unicodedata.is_normalized("NFKC", folded) else deep(folded)
 
 
 def script(word: str) -> str:

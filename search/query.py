@@ -41,6 +41,8 @@ EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
 #: Credit for a match found through another language's version of the article.
 OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
+#: Longer words are not matched to near spellings (the cost grows with the word; no real word is that long).
+MAX_TYPO_LENGTH = 24
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
 COORDINATION = 0.5
 _QUOTES = frozenset('"“”„')
@@ -176,9 +178,12 @@ class SearchEngine:
     def _run(self, raw, parsed, words, searchers, lang, limit, category) -> SearchResults:
         plans = self._plans(words, parsed, lang)
         scores: dict[str, float] = {}
+        target_owners: dict = {}
         for plan_lang, plan in plans.items():
             searcher = searchers[plan_lang]
             query, owners = _compile(plan, searcher.reader())
+            if plan_lang == lang:
+                target_owners = owners
             if query is None:
                 continue
             flt = Q.Term("category", category) if category else None
@@ -191,7 +196,7 @@ class SearchEngine:
         searcher = searchers[lang]
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         target = plans.get(lang)
-        surfaces, readings = _match_terms(target, searcher.reader()) if target else (frozenset(), frozenset())
+        surfaces, readings = _match_terms(target, target_owners) if target else (frozenset(), frozenset())
         hits = []
         for article_id, score in ranked[:limit]:
             docnum = searcher.document_number(id=article_id)
@@ -240,7 +245,7 @@ def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
 
     Edit distance 1 from 4 letters, 2 from 8; swapping two adjacent letters counts as one edit.
     """
-    if len(text) < 4:
+    if not 4 <= len(text) <= MAX_TYPO_LENGTH:
         return {}
     maxdist = 2 if len(text) >= 8 else 1
     swaps = {text[:i] + text[i + 1] + text[i] + text[i + 2 :] for i in range(len(text) - 1)} - {text}
@@ -302,15 +307,13 @@ def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict]:
     return Q.Or(optional), owners
 
 
-def _match_terms(plan: _Plan, reader) -> tuple[frozenset[str], frozenset[str]]:
-    """The forms that count as a match in snippets: what the query searched for."""
+def _match_terms(plan: _Plan, owners: dict) -> tuple[frozenset[str], frozenset[str]]:
+    """The forms that count as a match in snippets: what the query searched for, near spellings included."""
     surfaces, readings = set(), set()
     for word in plan.words + plan.synonyms:
         surfaces.add(word.surface)
         readings |= word.readings
-    for word in plan.words:
-        if not _known(reader, word.readings):
-            readings |= set(_near(reader, word))
+    readings |= {term.decode() for name, term in owners if name.endswith("_s")}
     return frozenset(surfaces), frozenset(readings)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from kb import config
 from kb.model import LANGUAGES
@@ -17,8 +18,19 @@ from kb.model import LANGUAGES
 from .library import Library
 
 
+class _JSONProvider(DefaultJSONProvider):
+    """JSON with ``<``, ``>`` and ``&`` escaped: no markup ever appears raw in a response body."""
+
+    ensure_ascii = False
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    app.json = _JSONProvider(app)
     app.config.from_mapping(config.from_environ())
     if test_config:
         app.config.from_mapping(test_config)
@@ -96,16 +108,26 @@ def _setup_errors(app: Flask) -> None:
     from flask import jsonify, render_template, request
     from werkzeug.exceptions import HTTPException, InternalServerError
 
+    def json_error(exc: HTTPException):
+        response = jsonify(error=exc.description or exc.name)
+        response.status_code = exc.code
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
     def wants_json() -> bool:
         return request.path.startswith("/api/")
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if wants_json():
-            return jsonify(error=exc.description or exc.name), exc.code
-        return render_template(
-            "error.html", code=exc.code, detail=exc.description if exc.code == 400 else None
-        ), exc.code
+            return json_error(exc)
+        # Only our own, translated descriptions are shown; Werkzeug's defaults are English.
+        detail = exc.description if exc.description != type(exc).description else None
+        response = app.make_response((render_template("error.html", code=exc.code, detail=detail), exc.code))
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -19,6 +19,8 @@ bp = Blueprint("site", __name__)
 LANG = "<any(he,ar,en):lang>"
 LANG_COOKIE = "lang"
 SEARCH_LIMIT = 20
+#: Query arguments a page uses, kept when linking to the same page in another language.
+PAGE_ARGUMENTS = ("q", "category", "path")
 #: Which version to show, with a notice, when an article is missing in the visitor's language.
 FALLBACK_ORDER = ("en", "he", "ar")
 
@@ -43,7 +45,9 @@ def alternate_url(other: str) -> str:
     """This page in another language (the home page when the page has no language version)."""
     args = request.view_args or {}
     if request.endpoint and request.endpoint.startswith("site.") and "lang" in args:
-        return url_for(request.endpoint, **{**request.args.to_dict(), **args, "lang": other})
+        # Only the page's own query arguments: never url_for's (_external, _anchor ...) from the visitor.
+        kept = {k: v for k, v in request.args.items() if k in PAGE_ARGUMENTS}
+        return url_for(request.endpoint, **{**kept, **args, "lang": other})
     return url_for("site.home", lang=other)
 
 

@@ -182,6 +182,4 @@ def test_missing_translation_shows_a_notice_and_the_fallback(corpus, tmp_path):
 def test_query_arguments_named_like_route_arguments_are_harmless(client):
     response = client.get("/en/search?q=goals&lang=he&article_id=x")
     assert response.status_code == 200
-    assert '<link rel="alternate" hreflang="he" href="/he/search?q=goals&amp;article_id=x">' in response.get_data(
-        as_text=True
-    )
+    assert '<link rel="alternate" hreflang="he" href="/he/search?q=goals">' in response.get_data(as_text=True)

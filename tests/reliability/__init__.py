@@ -1,0 +1,1 @@
+"""Reliability and security tests: hostile requests, property tests, damaged content."""
