@@ -41,6 +41,8 @@ EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
 #: Credit for a match found through another language's version of the article.
 OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
+#: How many of each index's best matches are re-ranked and merged across languages.
+CANDIDATES = 50
 #: Longer words are not matched to near spellings (the cost grows with the word; no real word is that long).
 MAX_TYPO_LENGTH = 24
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
@@ -179,18 +181,23 @@ class SearchEngine:
         plans = self._plans(words, parsed, lang)
         scores: dict[str, float] = {}
         target_owners: dict = {}
+        total = 0
         for plan_lang, plan in plans.items():
             searcher = searchers[plan_lang]
-            query, owners = _compile(plan, searcher.reader())
+            query, owners, per_word = _compile(plan, searcher.reader())
             if plan_lang == lang:
                 target_owners = owners
             if query is None:
                 continue
             flt = Q.Term("category", category) if category else None
             weight = 1.0 if plan_lang == lang else OTHER_LANGUAGE
-            for hit in searcher.search(query, limit=None, filter=flt, terms=True):
-                matched = {owners.get((name, term)) for name, term in hit.matched_terms()} - {None}
-                coverage = len(matched) / len(plan.words) if plan.words else 1.0
+            # The best candidates only (Whoosh skips blocks that cannot reach them), then re-ranked.
+            results = searcher.search(query, limit=max(CANDIDATES, 2 * limit), filter=flt)
+            if plan_lang == lang:
+                total = len(results)
+            matched = _words_matched(searcher, per_word, [hit.docnum for hit in results])
+            for hit in results:
+                coverage = matched[hit.docnum] / len(plan.words) if plan.words else 1.0
                 bonus = COORDINATION + (1 - COORDINATION) * coverage
                 scores[hit["id"]] = scores.get(hit["id"], 0.0) + weight * hit.score * bonus
         searcher = searchers[lang]
@@ -214,7 +221,7 @@ class SearchEngine:
                     score=round(score, 4),
                 )
             )
-        total = sum(1 for article_id in scores if searcher.document_number(id=article_id) is not None)
+        total = max(total, len(hits))
         suggestion = _suggest(words, parsed.text, searcher.reader()) if total < FEW_RESULTS else None
         return SearchResults(raw, lang, total, tuple(hits), suggestion)
 
@@ -289,22 +296,39 @@ def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool, owners: dict
     return Q.Or(per_part) if per_part else None
 
 
-def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict]:
-    """The query for one language's index, and which query word each of its terms stands for."""
+def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict, list]:
+    """The query for one language's index, which query word each term stands for, and each word's query."""
     owners: dict[tuple[str, bytes], int] = {}
-    optional = [_word_query(w, reader, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
-    optional += [_word_query(w, reader, SYNONYM, False, owners, None) for w in plan.synonyms]
-    optional = [q for q in optional if q is not None]
+    per_word = [_word_query(w, reader, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
+    optional = [q for q in per_word if q is not None]
+    optional += [q for w in plan.synonyms if (q := _word_query(w, reader, SYNONYM, False, owners, None))]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
         if len(words) > 1
     ]
+    per_word = [q for q in per_word if q is not None] if plan.words else []
     if not optional and not required:
-        return None, owners
+        return None, owners, per_word
     if required:
-        return (Q.AndMaybe(Q.And(required), Q.Or(optional)) if optional else Q.And(required)), owners
-    return Q.Or(optional), owners
+        return (Q.AndMaybe(Q.And(required), Q.Or(optional)) if optional else Q.And(required)), owners, per_word
+    return Q.Or(optional), owners, per_word
+
+
+def _words_matched(searcher, per_word: list, docnums: list[int]) -> dict[int, int]:
+    """For each document, how many of the query's words it matches (walking each word's postings once)."""
+    counts = dict.fromkeys(docnums, 0)
+    ordered = sorted(docnums)
+    for word_query in per_word:
+        matcher = word_query.matcher(searcher)
+        for docnum in ordered:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                counts[docnum] += 1
+    return counts
 
 
 def _match_terms(plan: _Plan, owners: dict) -> tuple[frozenset[str], frozenset[str]]:
