@@ -1,0 +1,140 @@
+"""Where query time goes: cProfile over the query mix at one corpus size.
+
+``.venv/bin/python -m bench.profile [--size 10000] [--queries 200] [--index DIR]``
+
+Builds the synthetic corpus (and its index, unless ``--index`` points at one
+kept by ``bench.run --keep DIR``, e.g. ``DIR/index-10000``), warms up, then
+profiles ``SearchEngine.search`` over the queries and prints the time spent in
+each stage of a search, and the top functions by own and cumulative time.
+Profiling slows Python code down, so read the shares, not the milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from kb.loader import load_strict
+from search import index as search_index
+from search.errors import IndexMissing
+from search.glossary import Glossary
+from search.query import SearchEngine
+
+from . import corpus as corpus_module
+from . import queries
+from .run import REPO, log
+from .stats import table
+
+#: Stages of a search: (label, file suffix, function name).
+STAGES = (
+    ("SearchEngine.search (everything)", "search/query.py", "search"),
+    ("  query words: analyze_words", "search/glossary.py", "analyze_words"),
+    ("  plans: glossary expansion and phrases", "search/query.py", "_plans"),
+    ("  compile: query tree incl. typo look-up", "search/query.py", "_compile"),
+    ("    typo look-up: _near / _close_terms", "search/query.py", "_close_terms"),
+    ("      Whoosh terms_within (fuzzy term walk)", "whoosh/reading.py", "terms_within"),
+    ("  Whoosh Searcher.search (matching, scoring)", "whoosh/searching.py", "search"),
+    ("  match terms for snippets", "search/query.py", "_match_terms"),
+    ("  snippets: _snippet (analysis + window)", "search/query.py", "_snippet"),
+    ("    highlight.matches (re-analysis of the text)", "search/highlight.py", "matches"),
+    ("  suggestion: _suggest", "search/query.py", "_suggest"),
+    ("  stored fields (per hit)", "whoosh/searching.py", "stored_fields"),
+    ("  document_number (per hit and for total)", "whoosh/searching.py", "document_number"),
+    ("ICU tokenizer (all uses)", "search/analysis.py", "spans"),
+    ("variants() readings (all uses)", "search/analysis.py", "variants"),
+)
+
+
+def stage_rows(stats: pstats.Stats, total: float) -> list[list[str]]:
+    rows = []
+    for label, suffix, name in STAGES:
+        found = [
+            (cc, nc, ct)
+            for (path, _, func), (cc, nc, _tt, ct, _) in stats.stats.items()
+            if func == name and path.endswith(suffix)
+        ]
+        if not found:
+            continue
+        calls = sum(nc for _, nc, _ in found)
+        cumulative = max(ct for _, _, ct in found) if len(found) > 1 else found[0][2]
+        rows.append([label, f"{calls:,}", f"{cumulative:.2f}", f"{cumulative / total:.0%}" if total else "–"])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=10_000, help="articles in total across he/ar/en")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--index", type=Path, help="an index folder built for this size and seed (skips the build)")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--content", type=Path, default=REPO / "content")
+    parser.add_argument("--dump", type=Path, help="also save the raw profile here (for snakeviz, pstats)")
+    args = parser.parse_args(argv)
+
+    real = load_strict(args.content)
+    corpus = corpus_module.synthesize(real, args.size, seed=args.seed)
+    work = None
+    root = args.index
+    try:
+        if root is None or not _has_build(root):
+            work = Path(tempfile.mkdtemp(prefix="kb-profile-"))
+            root = work / "index"
+            log(f"building the index of {args.size:,} articles")
+            started = time.perf_counter()
+            search_index.build(corpus, root, args.content)
+            log(f"built in {time.perf_counter() - started:.1f} s")
+        engine = SearchEngine(root, Glossary(real.glossary))
+        mix = queries.mix(corpus, args.queries, seed=args.seed)[: args.queries]
+        for q in queries.generated(corpus, 20, seed=args.seed + 1000):
+            engine.search(q.text, q.lang, limit=10)
+        started = time.perf_counter()
+        for q in mix:
+            engine.search(q.text, q.lang, limit=10)
+        plain = time.perf_counter() - started
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for q in mix:
+            engine.search(q.text, q.lang, limit=10)
+        profiler.disable()
+        profiled = time.perf_counter() - started
+    finally:
+        if work:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.dump:
+        profiler.dump_stats(str(args.dump))
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    print(f"# Profile of {len(mix)} queries at {args.size:,} articles\n")
+    print(
+        f"Without the profiler: {plain:.1f} s ({plain / len(mix) * 1000:.1f} ms a query); with it: {profiled:.1f} s.\n"
+    )
+    print(table(["stage (cumulative)", "calls", "s", "share"], stage_rows(stats, total)))
+    for key, title in (("tottime", "own time"), ("cumulative", "cumulative time")):
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).strip_dirs().sort_stats(key).print_stats(args.top)
+        lines = buffer.getvalue().splitlines()
+        start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+        print(f"\nTop {args.top} functions by {title}:\n\n```")
+        print("\n".join(lines[start:]).rstrip())
+        print("```")
+    return 0
+
+
+def _has_build(root: Path) -> bool:
+    try:
+        search_index.current_build(root)
+        return True
+    except IndexMissing:
+        return False
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,651 @@
+"""The performance benchmark suite: ``.venv/bin/python -m bench.run [options]``.
+
+For each corpus size (articles in total across he/ar/en, see :mod:`bench.corpus`):
+
+- full index build time and size on disk, and an incremental update after one
+  article changed, beside SQLite FTS5 over the same articles;
+- in-process query latency (p50/p95/p99, limit 10, snippets with highlights
+  always built) over the query mix of :mod:`bench.queries`, beside FTS5
+  (bm25 and ``snippet()``), the reference floor; ratios are ours / FTS5.
+
+Then, over the real content (``content/``), a ``kb serve`` subprocess on
+127.0.0.1: time from start to the first answered ``/api/search`` (index built
+at start-up, and already built), its memory (VmRSS, VmHWM), and requests/s
+with p50/p99 latency under 16 connections for ``/static/site.css`` (the
+floor), the article pages and ``/api/search`` with varied queries; ratios
+are against the stylesheet.
+
+Everything is measured with ``time.perf_counter`` after a warm-up, in the
+same run as its baseline; nothing asserts a timing. Indexes live in a
+temporary folder that is removed at the end (unless ``--keep``). Progress
+goes to stderr, the Markdown tables to stdout (and ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import gc
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from kb.loader import load_strict
+from kb.model import LANGUAGES, KnowledgeBase
+from search import index as search_index
+from search.glossary import Glossary
+from search.query import SearchEngine
+
+from . import corpus as corpus_module
+from . import fts, load, queries
+from .stats import mb, ms, ratio, secs, summary, table, tree_size
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SIZES = (1000, 10_000)
+#: The goals of the optimisation work (informational: never asserted).
+TARGETS = {
+    "p50_ms": 10.0,
+    "p99_ms": 60.0,
+    "build_s": 60.0,
+    "incremental_s": 1.0,
+    "http_p99_ms": 25.0,
+    "http_share": 0.5,
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class SizeResult:
+    size: int
+    per_language: dict[str, int]
+    distinct: dict[str, int]
+    generate_s: float
+    build_s: float
+    index_bytes: int
+    fts_build_s: float
+    fts_bytes: int
+    incremental_s: list[float]
+    incremental_bytes: int
+    fts_incremental_s: list[float]
+    ours: dict[str, list[float]] = field(default_factory=dict)  # kind -> latencies
+    theirs: dict[str, list[float]] = field(default_factory=dict)
+    hits_ours: dict[str, list[int]] = field(default_factory=dict)
+    hits_theirs: dict[str, list[int]] = field(default_factory=dict)
+    planned: int = 0
+    errors: int = 0
+    rss: int = 0
+
+    def all(self, which: str) -> list[float]:
+        return [x for values in getattr(self, which).values() for x in values]
+
+
+def _changed(article, round_: int):
+    """The article with one more sentence in its body and summary (a realistic small edit)."""
+    extra = f" {article.title} ({round_})."
+    text = article.text + "\n" + article.title + extra
+    return dataclasses.replace(article, summary=article.summary + extra, text=text)
+
+
+def _with(kb: KnowledgeBase, article) -> KnowledgeBase:
+    articles = dict(kb.articles)
+    articles[(article.lang, article.id)] = article
+    return dataclasses.replace(kb, articles=articles)
+
+
+def bench_size(real: KnowledgeBase, size: int, args, work: Path) -> SizeResult:
+    content = Path(args.content).resolve()
+    log(f"{size:,} articles: generating the corpus")
+    started = time.perf_counter()
+    corpus = corpus_module.synthesize(real, size, seed=args.seed)
+    generate_s = time.perf_counter() - started
+    counts = {lang: len(corpus.in_language(lang)) for lang in LANGUAGES}
+    distinct = {lang: corpus_module.vocabulary(corpus, lang)[1] for lang in LANGUAGES}
+    log(f"{size:,} articles: generated in {generate_s:.1f} s ({counts}); building our index")
+
+    root = work / f"index-{size}"
+    gc.collect()
+    started = time.perf_counter()
+    search_index.build(corpus, root, content)
+    build_s = time.perf_counter() - started
+    index_bytes = tree_size(search_index.current_build(root))
+    log(f"{size:,} articles: our build {build_s:.1f} s, {mb(index_bytes)} MB; building FTS5")
+
+    db = work / f"fts-{size}.sqlite"
+    started = time.perf_counter()
+    rowids = fts.build(corpus, db)
+    fts_build_s = time.perf_counter() - started
+    fts_bytes = db.stat().st_size
+    log(f"{size:,} articles: FTS5 build {fts_build_s:.1f} s, {mb(fts_bytes)} MB; incremental updates")
+
+    synthetic = [a for a in corpus.in_language("he") if a.id.startswith(corpus_module.SYNTHETIC_PREFIX)]
+    pool = synthetic or corpus.in_language("he")
+    incremental_s, fts_incremental_s, incremental_bytes = [], [], 0
+    current = corpus
+    for round_ in range(args.incremental_rounds):
+        article = _changed(pool[(round_ * 7919) % len(pool)], round_)
+        current = _with(current, article)
+        gc.collect()
+        started = time.perf_counter()
+        info = search_index.update(current, root, content)
+        incremental_s.append(time.perf_counter() - started)
+        incremental_bytes = tree_size(info.path, only_new=True)
+        started = time.perf_counter()
+        fts.update(db, article, rowids[article.lang][article.id])
+        fts_incremental_s.append(time.perf_counter() - started)
+    del current
+
+    result = SizeResult(
+        size=size,
+        per_language=counts,
+        distinct=distinct,
+        generate_s=generate_s,
+        build_s=build_s,
+        index_bytes=index_bytes,
+        fts_build_s=fts_build_s,
+        fts_bytes=fts_bytes,
+        incremental_s=incremental_s,
+        incremental_bytes=incremental_bytes,
+        fts_incremental_s=fts_incremental_s,
+    )
+    bench_queries(corpus, real, root, db, args, result)
+    result.rss = load.read_status(os.getpid()).get("VmRSS", 0)
+    del corpus
+    gc.collect()
+    return result
+
+
+def bench_queries(corpus: KnowledgeBase, real: KnowledgeBase, root: Path, db: Path, args, result: SizeResult) -> None:
+    dev = queries.dev_queries(Path(args.dev_queries))
+    mix = queries.mix(corpus, args.queries, seed=args.seed, dev=dev)
+    warmup = queries.generated(corpus, args.warmup, seed=args.seed + 1000)
+    result.planned = len(mix)
+    engine = SearchEngine(root, Glossary(real.glossary))
+    floor = fts.Searcher(db)
+    log(f"{result.size:,} articles: warming up ({len(warmup)} queries each)")
+    for q in warmup:
+        engine.search(q.text, q.lang, limit=10)
+        floor.search(q.text, q.lang, limit=10)
+    log(f"{result.size:,} articles: {len(mix)} queries (our engine, budget {args.query_budget:.0f} s)")
+    done = []
+    deadline = time.perf_counter() + args.query_budget
+    gc.collect()
+    for i, q in enumerate(mix):
+        if i >= args.min_queries and time.perf_counter() > deadline:
+            log(f"{result.size:,} articles: query budget spent after {i} queries")
+            break
+        started = time.perf_counter()
+        try:
+            found = engine.search(q.text, q.lang, limit=10)
+        except Exception as exc:  # a benchmark reports failures, it does not stop on them
+            result.errors += 1
+            log(f"query failed: {q} ({exc!r})")
+            continue
+        elapsed = time.perf_counter() - started
+        kind = "dev" if q.kind.startswith("dev:") else q.kind
+        result.ours.setdefault(kind, []).append(elapsed)
+        result.hits_ours.setdefault(kind, []).append(found.total)
+        done.append((kind, q))
+    log(f"{result.size:,} articles: the same {len(done)} queries on FTS5")
+    for kind, q in done:
+        started = time.perf_counter()
+        total, _ = floor.search(q.text, q.lang, limit=10)
+        result.theirs.setdefault(kind, []).append(time.perf_counter() - started)
+        result.hits_theirs.setdefault(kind, []).append(total)
+    floor.close()
+    ours = summary(result.all("ours"))
+    log(f"{result.size:,} articles: ours p50 {ms(ours['p50'])} ms p99 {ms(ours['p99'])} ms")
+
+
+@dataclass
+class HttpResult:
+    cold_start_s: float
+    warm_start_s: float
+    rss_idle: int
+    hwm_idle: int
+    hwm_peak: int
+    rss_end: int
+    runs: list[load.LoadResult]
+    generator: str
+    threads: int
+    queue_warnings: int
+
+
+def bench_http(real: KnowledgeBase, args, work: Path) -> HttpResult:
+    content = Path(args.content).resolve()
+    index = work / "http-index"
+    logfile = work / "serve.log"
+    probe = "/api/search?q=CRM&lang=he"
+    log("HTTP: cold start (index built at start-up)")
+    server = load.Server(content, index, logfile)
+    try:
+        server.start()
+        cold = server.wait_ready(probe)
+    finally:
+        server.stop()
+    log(f"HTTP: cold start {cold:.2f} s; warm start")
+    server = load.Server(content, index, logfile)
+    try:
+        server.start()
+        warm = server.wait_ready(probe)
+        idle = server.memory()
+        generator = args.load_generator
+        wrk = None
+        if generator in ("auto", "wrk"):
+            wrk = load.find_wrk(install=not args.no_install)
+            if wrk is None and generator == "wrk":
+                raise SystemExit("wrk is not installed (apt-get install wrk) and could not be installed")
+        generator = "wrk" if wrk else "python"
+        searches = [
+            f"/api/search?q={quote(q.text)}&lang={q.lang}&limit=10"
+            for q in queries.mix(real, args.http_queries, seed=args.seed, dev=queries.dev_queries(args.dev_queries))
+        ]
+        articles = [f"/{lang}/{quote(a.id)}" for lang in LANGUAGES for a in real.in_language(lang)]
+        targets = [
+            ("stylesheet /static/site.css", ["/static/site.css"], args.connections),
+            (f"article pages (/<lang>/<id>, {len(articles)} cycled)", articles, args.connections),
+            (f"/api/search ({len(searches)} queries cycled)", searches, args.connections),
+            ("/api/search, 1 connection (unloaded latency)", searches, 1),
+        ]
+        for _name, paths, _ in targets:
+            for path in sorted(set(paths))[:3] + paths[:3]:
+                status, _ = load.get(server.port, path, timeout=30)
+                if status != 200:
+                    log(f"HTTP: {path} answered {status}")
+        runs = []
+        for name, paths, connections in targets:
+            log(f"HTTP: {name}: warm-up {args.http_warmup:.0f} s, then {args.http_seconds:.0f} s ({generator})")
+            for seconds, keep in ((args.http_warmup, False), (args.http_seconds, True)):
+                if generator == "wrk":
+                    run = load.run_wrk(wrk, server.port, name, paths, connections, seconds)
+                else:
+                    run = load.run_python(server.port, name, paths, connections, seconds)
+                if keep:
+                    runs.append(run)
+            log(f"HTTP: {name}: {run.rps:,.0f} req/s, p50 {ms(run.p50)} ms, p99 {ms(run.p99)} ms")
+        end = server.memory()
+    finally:
+        server.stop()
+    text = logfile.read_text(errors="replace") if logfile.exists() else ""
+    return HttpResult(
+        cold_start_s=cold,
+        warm_start_s=warm,
+        rss_idle=idle.get("VmRSS", 0),
+        hwm_idle=idle.get("VmHWM", 0),
+        hwm_peak=end.get("VmHWM", 0),
+        rss_end=end.get("VmRSS", 0),
+        runs=runs,
+        generator=generator,
+        threads=int(os.environ.get("KB_THREADS", "8")),
+        queue_warnings=text.count("Task queue depth"),
+    )
+
+
+# --- report ---------------------------------------------------------------
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
+def environment() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "?",
+    )
+    def git(*command: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *command], cwd=REPO, capture_output=True, text=True, timeout=10, check=False
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if git("status", "--porcelain", "--untracked-files=no", "--", "kb", "search", "web"):
+        commit += " plus uncommitted changes in kb/ search/ web/"
+    from importlib.metadata import version
+
+    return (
+        f"{dt.datetime.now():%Y-%m-%d %H:%M}, code at commit {commit or '?'}; {os.cpu_count()} × {cpu}; "
+        f"Python {platform.python_version()}, Whoosh-Reloaded {version('Whoosh-Reloaded')}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def report(sizes: list[SizeResult], http: HttpResult | None, args, real: KnowledgeBase, where: str) -> str:
+    out = ["# Search performance benchmark", "", where, ""]
+    if sizes:
+        out += [
+            "## Corpora",
+            "",
+            "Articles in total across the three languages: the real ones plus synthetic ones grown from them "
+            "(bench/corpus.py, seed " + str(args.seed) + ").",
+            "",
+            table(
+                ["articles", "he", "ar", "en", "distinct words he / ar / en", "generated in s"],
+                [
+                    [
+                        f"{r.size:,}",
+                        f"{r.per_language['he']:,}",
+                        f"{r.per_language['ar']:,}",
+                        f"{r.per_language['en']:,}",
+                        " / ".join(f"{r.distinct[lang]:,}" for lang in LANGUAGES),
+                        secs(r.generate_s),
+                    ]
+                    for r in sizes
+                ],
+            ),
+            "",
+            "## Index build",
+            "",
+            f"Full build (`search.index.build`, three languages) and incremental update (`search.index.update` "
+            f"after one article changed; median of {args.incremental_rounds}, max in brackets), beside SQLite FTS5 "
+            "over title, summary and body (build includes `optimize`; update is one row and a commit).",
+            "",
+            table(
+                [
+                    "articles",
+                    "full build s",
+                    "FTS5 s",
+                    "ratio",
+                    "index MB",
+                    "FTS5 MB",
+                    "ratio",
+                    "incremental s",
+                    "FTS5 s",
+                    "ratio",
+                    "new files MB",
+                ],
+                [
+                    [
+                        f"{r.size:,}",
+                        secs(r.build_s),
+                        secs(r.fts_build_s),
+                        ratio(r.build_s, r.fts_build_s),
+                        mb(r.index_bytes),
+                        mb(r.fts_bytes),
+                        ratio(r.index_bytes, r.fts_bytes),
+                        f"{secs(_median(r.incremental_s))} ({secs(max(r.incremental_s, default=0))})",
+                        f"{secs(_median(r.fts_incremental_s))}",
+                        ratio(_median(r.incremental_s), _median(r.fts_incremental_s)),
+                        mb(r.incremental_bytes),
+                    ]
+                    for r in sizes
+                ],
+            ),
+            "",
+            "## In-process query latency",
+            "",
+            "`SearchEngine.search(q, lang, limit=10)` (snippets with highlights always built) over the query mix: "
+            "the shared dev queries plus queries sampled from the corpus (words, bigrams, title words, prefixed "
+            "words, typos, questions, quoted phrases), after a warm-up; FTS5: top 10 by bm25 with `snippet()`, "
+            "plus the total count. Milliseconds; ratio = ours / FTS5.",
+            "",
+        ]
+        rows = []
+        for r in sizes:
+            o, t = summary(r.all("ours")), summary(r.all("theirs"))
+            rows.append(
+                [
+                    f"{r.size:,}",
+                    f"{o['n']}" + (f" of {r.planned}" if o["n"] < r.planned else ""),
+                    ms(o["p50"]),
+                    ms(o["p95"]),
+                    ms(o["p99"]),
+                    ms(t["p50"]),
+                    ms(t["p95"]),
+                    ms(t["p99"]),
+                    ratio(o["p50"], t["p50"]),
+                    ratio(o["p95"], t["p95"]),
+                    ratio(o["p99"], t["p99"]),
+                    f"{1 / o['mean']:.1f}" if o["mean"] else "–",
+                ]
+            )
+        out += [
+            table(
+                [
+                    "articles",
+                    "queries",
+                    "p50",
+                    "p95",
+                    "p99",
+                    "FTS5 p50",
+                    "FTS5 p95",
+                    "FTS5 p99",
+                    "p50 ratio",
+                    "p95 ratio",
+                    "p99 ratio",
+                    "our q/s (1 thread)",
+                ],
+                rows,
+            ),
+            "",
+        ]
+        for r in sizes:
+            out += [f"By kind of query, {r.size:,} articles (ms; hits = mean total found):", ""]
+            rows = []
+            for kind in sorted(r.ours, key=lambda k: (k != "dev", k)):
+                o, t = summary(r.ours[kind]), summary(r.theirs.get(kind, []))
+                hits_o = sum(r.hits_ours[kind]) / len(r.hits_ours[kind])
+                hits_t = sum(r.hits_theirs.get(kind, [0])) / max(1, len(r.hits_theirs.get(kind, [])))
+                rows.append(
+                    [
+                        kind,
+                        str(o["n"]),
+                        ms(o["p50"]),
+                        ms(o["p99"]),
+                        ms(o["max"]),
+                        ms(t["p50"]),
+                        ms(t["p99"]),
+                        ratio(o["p50"], t["p50"]),
+                        f"{hits_o:,.0f}",
+                        f"{hits_t:,.0f}",
+                    ]
+                )
+            out += [
+                table(
+                    ["kind", "n", "p50", "p99", "max", "FTS5 p50", "FTS5 p99", "p50 ratio", "hits", "FTS5 hits"], rows
+                ),
+                "",
+            ]
+            if r.errors:
+                out += [f"{r.errors} queries raised an error at {r.size:,} articles (see stderr).", ""]
+        out += [
+            "FTS5 has no readings, prefixes or typo tolerance: on `affix` and `typo` queries it finds (almost) "
+            "nothing, so its time there is that of an empty result and those ratios overstate the gap.",
+            "",
+        ]
+    if http:
+        css = http.runs[0]
+        out += [
+            "## HTTP (real content)",
+            "",
+            f"`kb serve` (waitress, {http.threads} threads) over content/ ({len(real.articles)} articles) on "
+            f"127.0.0.1; load by {http.generator}, {args.http_seconds:.0f} s per row after a "
+            f"{args.http_warmup:.0f} s warm-up, latency in ms; ratios against the stylesheet (the floor). "
+            "The load generator shares the machine's 2 cores with the server.",
+            "",
+            table(
+                [
+                    "target",
+                    "connections",
+                    "req/s",
+                    "p50",
+                    "p99",
+                    "max",
+                    "errors (non-2xx / socket)",
+                    "req/s vs stylesheet",
+                    "p99 vs stylesheet",
+                ],
+                [
+                    [
+                        run.name,
+                        str(run.connections),
+                        f"{run.rps:,.0f}",
+                        ms(run.p50),
+                        ms(run.p99),
+                        ms(run.max),
+                        f"{run.non_2xx} / {run.socket_errors}",
+                        ratio(run.rps, css.rps),
+                        ratio(run.p99, css.p99),
+                    ]
+                    for run in http.runs
+                ],
+            ),
+            "",
+            table(
+                ["server", "value"],
+                [
+                    ["start to first answered /api/search, index built at start-up", f"{http.cold_start_s:.2f} s"],
+                    ["start to first answered /api/search, index already built", f"{http.warm_start_s:.2f} s"],
+                    ["RSS when ready (VmRSS)", f"{mb(http.rss_idle)} MB"],
+                    ["peak RSS after the load runs (VmHWM)", f"{mb(http.hwm_peak)} MB"],
+                    ["waitress 'Task queue depth' warnings in the log (all runs)", str(http.queue_warnings)],
+                ],
+                ["l", "r"],
+            ),
+            "",
+        ]
+        notes = sorted({note for run in http.runs for note in run.notes})
+        out += [f"Note: {note}." for note in notes] + ([""] if notes else [])
+    out += targets(sizes, http)
+    return "\n".join(out)
+
+
+def targets(sizes: list[SizeResult], http: HttpResult | None) -> list[str]:
+    rows = []
+
+    def add(goal: str, measured: str, met: bool | None) -> None:
+        rows.append([goal, measured, "–" if met is None else ("yes" if met else "no")])
+
+    at = next((r for r in sizes if r.size == 10_000), None)
+    if at:
+        o = summary(at.all("ours"))
+        add(f"10k articles: in-process p50 < {TARGETS['p50_ms']:.0f} ms", f"{ms(o['p50'])} ms", o["p50"] * 1000 < 10)
+        add(f"10k articles: in-process p99 < {TARGETS['p99_ms']:.0f} ms", f"{ms(o['p99'])} ms", o["p99"] * 1000 < 60)
+        add(
+            f"10k articles: full build < {TARGETS['build_s']:.0f} s",
+            f"{secs(at.build_s)} s",
+            at.build_s < TARGETS["build_s"],
+        )
+        inc = _median(at.incremental_s)
+        add(f"10k articles: incremental < {TARGETS['incremental_s']:.0f} s", f"{secs(inc)} s", inc < 1)
+    if http:
+        css = http.runs[0]
+        search = next((r for r in http.runs if r.name.startswith("/api/search (")), None)
+        if search:
+            add(
+                f"real KB: /api/search p99 < {TARGETS['http_p99_ms']:.0f} ms at {search.connections} connections",
+                f"{ms(search.p99)} ms",
+                search.p99 * 1000 < TARGETS["http_p99_ms"],
+            )
+            share = search.rps / css.rps if css.rps else 0
+            add(
+                "real KB: /api/search throughput ≥ half the stylesheet's",
+                f"{share:.1%} ({search.rps:,.0f} vs {css.rps:,.0f} req/s)",
+                share >= TARGETS["http_share"],
+            )
+    if not rows:
+        return []
+    return [
+        "## Against the optimisation targets (informational)",
+        "",
+        table(["target", "measured", "met"], rows, ["l", "r", "c"]),
+        "",
+    ]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", help="articles in total across he/ar/en, comma-separated (default 1000,10000)")
+    parser.add_argument("--queries", type=int, help="queries per size, dev set included (default 400; --quick 120)")
+    parser.add_argument("--warmup", type=int, help="warm-up queries per size (default 40; --quick 15)")
+    parser.add_argument(
+        "--query-budget", type=float, help="seconds of our queries per size before stopping early (default 240)"
+    )
+    parser.add_argument("--min-queries", type=int, default=60, help="queries measured even past the budget")
+    parser.add_argument("--incremental-rounds", type=int, help="incremental updates measured per size (default 3)")
+    parser.add_argument("--skip-http", action="store_true", help="skip the HTTP part")
+    parser.add_argument("--skip-sizes", action="store_true", help="only the HTTP part")
+    parser.add_argument("--quick", action="store_true", help="1,000 articles, fewer queries, short HTTP runs")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--http-seconds", type=float, help="seconds per HTTP run (default 10; --quick 3)")
+    parser.add_argument("--http-warmup", type=float, help="seconds of warm-up before each run (default 2)")
+    parser.add_argument("--http-queries", type=int, default=200, help="distinct /api/search queries cycled")
+    parser.add_argument("--load-generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--no-install", action="store_true", help="do not apt-get install wrk when it is missing")
+    parser.add_argument("--content", type=Path, default=REPO / "content")
+    parser.add_argument("--dev-queries", type=Path, default=queries.DEV_QUERIES)
+    parser.add_argument("--tmp", type=Path, help="parent folder for the temporary indexes (default: system temp)")
+    parser.add_argument("--keep", type=Path, help="keep the indexes and FTS5 databases in this folder")
+    parser.add_argument("--out", type=Path, help="also write the Markdown report here")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.sizes = [int(s.replace("_", "")) for s in (args.sizes or ("1000" if quick else "1000,10000")).split(",")]
+    args.queries = args.queries or (120 if quick else 400)
+    args.warmup = args.warmup if args.warmup is not None else (15 if quick else 40)
+    args.query_budget = args.query_budget or (60.0 if quick else 240.0)
+    args.incremental_rounds = args.incremental_rounds or (1 if quick else 3)
+    args.http_seconds = args.http_seconds or (3.0 if quick else 10.0)
+    args.http_warmup = args.http_warmup if args.http_warmup is not None else (1.0 if quick else 2.0)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    where = environment()  # before the run: the code measured is the code imported now
+    real = load_strict(Path(args.content))
+    if args.keep:
+        work = Path(args.keep).resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        if args.tmp:
+            Path(args.tmp).mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="kb-bench-", dir=args.tmp))
+    sizes: list[SizeResult] = []
+    http = None
+    started = time.perf_counter()
+    try:
+        if not args.skip_sizes:
+            for size in args.sizes:
+                try:
+                    sizes.append(bench_size(real, size, args, work))
+                except Exception:  # report the sizes that did complete
+                    log(f"{size:,} articles failed:\n{traceback.format_exc()}")
+        if not args.skip_http:
+            try:
+                http = bench_http(real, args, work)
+            except Exception:
+                log(f"HTTP part failed:\n{traceback.format_exc()}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(sizes, http, args, real, where)
+    text += f"\nWhole run: {time.perf_counter() - started:,.0f} s.\n"
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
