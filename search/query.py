@@ -191,8 +191,9 @@ class SearchEngine:
                 continue
             flt = Q.Term("category", category) if category else None
             weight = 1.0 if plan_lang == lang else OTHER_LANGUAGE
-            # The best candidates only (Whoosh skips blocks that cannot reach them), then re-ranked.
-            results = searcher.search(query, limit=max(CANDIDATES, 2 * limit), filter=flt)
+            # Every match is scored (Whoosh preloads postings in arrays: faster here than skipping
+            # blocks) and counted; the best candidates are re-ranked by how many query words they match.
+            results = searcher.search(query, limit=max(CANDIDATES, 2 * limit), filter=flt, optimize=False)
             if plan_lang == lang:
                 total = len(results)
             matched = _words_matched(searcher, per_word, [hit.docnum for hit in results])
