@@ -38,6 +38,8 @@ MAX_QUERY_CHARS = 1000
 MAX_WORDS = 24
 MAX_LIMIT = 50
 EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
+#: Glossary synonyms are looked for where an article names its subject, not in the whole body.
+SYNONYM_PARTS = ("title", "keywords", "summary")
 #: Credit for a match found through another language's version of the article.
 OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
@@ -272,7 +274,9 @@ def _near(reader, word: QueryWord) -> list[str]:
     return sorted(found, key=lambda t: (-found[t], t))[:6]
 
 
-def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool, owners: dict, owner: int | None):
+def _word_query(
+    word: QueryWord, reader, scale: float, fuzzy: bool, owners: dict, owner: int | None, parts=tuple(FIELD_WEIGHTS)
+):
     """Or over the parts of the article; in each part the best of the word's forms counts.
 
     Only forms the index holds become term queries: a Hebrew or Arabic word
@@ -280,12 +284,11 @@ def _word_query(word: QueryWord, reader, scale: float, fuzzy: bool, owners: dict
     which word each term stands for (``owner``), to count the words a
     document matches.
     """
-    present = {
-        part: [r for r in sorted(word.readings) if reader.doc_frequency(f"{part}_s", r)] for part in FIELD_WEIGHTS
-    }
+    present = {part: [r for r in sorted(word.readings) if reader.doc_frequency(f"{part}_s", r)] for part in parts}
     near = _near(reader, word) if fuzzy and not any(present.values()) else []
     per_part = []
-    for part, weight in FIELD_WEIGHTS.items():
+    for part in parts:
+        weight = FIELD_WEIGHTS[part]
         forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
         forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in near]
         if forms and reader.doc_frequency(f"{part}_x", word.surface):
@@ -302,7 +305,7 @@ def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict, list]:
     owners: dict[tuple[str, bytes], int] = {}
     per_word = [_word_query(w, reader, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
     optional = [q for q in per_word if q is not None]
-    optional += [q for w in plan.synonyms if (q := _word_query(w, reader, SYNONYM, False, owners, None))]
+    optional += [q for w in plan.synonyms if (q := _word_query(w, reader, SYNONYM, False, owners, None, SYNONYM_PARTS))]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
