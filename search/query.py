@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,8 @@ SYNONYM_PARTS = ("title", "keywords", "summary")
 #: Credit for a match found through another language's version of the article.
 OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
+#: How many recent results each engine keeps (a popular query is answered from memory).
+CACHE_SIZE = 512
 #: How many of each index's best matches are re-ranked and merged across languages.
 CANDIDATES = 50
 #: Longer words are not matched to near spellings (the cost grows with the word; no real word is that long).
@@ -117,13 +120,18 @@ class SearchEngine:
     own, and replaces it when the build changes.
     """
 
-    def __init__(self, index_root: Path, glossary: Glossary, content_root: Path | None = None) -> None:
+    def __init__(
+        self, index_root: Path, glossary: Glossary, content_root: Path | None = None, cache_size: int = CACHE_SIZE
+    ) -> None:
         self.index_root = Path(index_root)
         self.glossary = glossary
         self.content_root = content_root
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: tuple[Path, dict, BuildInfo] | None = None
+        # Recent results, keyed on the query, its options and the build that answered it.
+        self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self.cache_size = cache_size
         self.refresh()
 
     def refresh(self) -> BuildInfo:
@@ -167,10 +175,17 @@ class SearchEngine:
             raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}")
         if len(raw) > MAX_QUERY_CHARS:
             raise BadQuery(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
-        parsed = parse(raw)
-        words = analyze_words(parsed.text, lang)[:MAX_WORDS]
         try:
-            return self._run(raw, parsed, words, self._searchers(), lang, limit, category)
+            searchers = self._searchers()
+            key = (raw, lang, limit, category, self._opened[0])
+            with self._lock:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
+                    return cached
+            parsed = parse(raw)
+            words = analyze_words(parsed.text, lang)[:MAX_WORDS]
+            results = self._run(raw, parsed, words, searchers, lang, limit, category)
         except KBError:
             raise
         except Exception as exc:  # Whoosh fails in many ways on damaged files
@@ -178,6 +193,11 @@ class SearchEngine:
             raise IndexCorrupt(
                 f"the search index is damaged ({type(exc).__name__}); rebuild it with 'kb index'"
             ) from None
+        with self._lock:
+            self._cache[key] = results
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return results
 
     def _run(self, raw, parsed, words, searchers, lang, limit, category) -> SearchResults:
         plans = self._plans(words, parsed, lang)

@@ -190,3 +190,19 @@ def test_incremental_update_reindexes_only_what_changed(tmp_path, corpus_index):
     with whoosh_index.open_dir(str(first.path / "en")).searcher() as searcher:
         assert len(searcher.search(Term("body_x", "zebras"))) == 0
         assert searcher.doc_count() == 3
+
+
+def test_results_are_cached_per_build(tmp_path, corpus_index):
+    content, _ = corpus_index
+    kb = load(content)
+    build(kb, tmp_path / "index", content)
+    engine = SearchEngine(tmp_path / "index", Glossary(()), content, cache_size=2)
+    first = engine.search("records", "en")
+    assert engine.search("records", "en") is first
+    assert engine.search("records", "he") is not first
+    engine.search("goals", "en")
+    engine.search("data", "en")
+    assert engine.search("records", "en") is not first  # evicted: the cache holds two
+    again = engine.search("records", "en")
+    build(kb, tmp_path / "index", content)
+    assert engine.search("records", "en") is not again  # a new build answers afresh
