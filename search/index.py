@@ -39,6 +39,8 @@ FIELD_WEIGHTS: dict[str, float] = {"title": 5.0, "keywords": 4.0, "summary": 3.0
 CURRENT = "current"
 META = "meta.json"
 KEEP_BUILDS = 2
+#: From this many articles in a language, builds index in several processes.
+PARALLEL_FROM = 500
 
 
 def schema(lang: str) -> Schema:
@@ -188,7 +190,9 @@ def _write_all(staging: Path, documents: dict) -> None:
     for lang, docs in documents.items():
         (staging / lang).mkdir(parents=True)
         ix = whoosh_index.create_in(str(staging / lang), schema(lang))
-        writer = ix.writer(limitmb=128)
+        # Large builds use every core: Whoosh analyzes and indexes in worker processes, then merges.
+        procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_FROM else 1
+        writer = ix.writer(limitmb=128, procs=procs)
         for doc in docs.values():
             writer.add_document(**doc)
         writer.commit(optimize=True)

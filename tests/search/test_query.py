@@ -206,3 +206,15 @@ def test_results_are_cached_per_build(tmp_path, corpus_index):
     again = engine.search("records", "en")
     build(kb, tmp_path / "index", content)
     assert engine.search("records", "en") is not again  # a new build answers afresh
+
+
+def test_parallel_build_gives_the_same_answers(tmp_path, corpus_index, monkeypatch):
+    content, index = corpus_index
+    monkeypatch.setattr("search.index.PARALLEL_FROM", 1)
+    build(load(content), tmp_path / "index", content)
+    serial = SearchEngine(index, Glossary(()), content)
+    parallel = SearchEngine(tmp_path / "index", Glossary(()), content)
+    for query, lang in [("records", "en"), ("והרשומות", "he"), ("goals data", "ar")]:
+        assert [(h.id, h.snippet) for h in parallel.search(query, lang).hits] == [
+            (h.id, h.snippet) for h in serial.search(query, lang).hits
+        ]
