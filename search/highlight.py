@@ -13,15 +13,33 @@ from .analysis import IcuTokenizer, variants
 from .normalize import surface
 
 SNIPPET_CHARS = 220
+#: Lines with matches read before a snippet window is chosen.
+MATCHED_LINES = 3
 
 
-def matches(text: str, lang: str, surfaces: frozenset[str], readings: frozenset[str]) -> list[tuple[int, int]]:
-    """(start, end) of each word of ``text`` the query matches (the same words the analyzers see)."""
-    found = []
-    for start, end in IcuTokenizer(lang).spans(text):
-        word = surface(text[start:end])
-        if word in surfaces or not readings.isdisjoint(variants(word)):
-            found.append((start, end))
+def matches(
+    text: str, lang: str, surfaces: frozenset[str], readings: frozenset[str], lines: int = MATCHED_LINES
+) -> list[tuple[int, int]]:
+    """(start, end) of each word of ``text`` the query matches (the same words the analyzers see).
+
+    Reads the text a line (a paragraph, a list item) at a time and stops after
+    ``lines`` lines with matches: a snippet shows one window, so the rest of a
+    long article need not be analyzed.
+    """
+    found: list[tuple[int, int]] = []
+    tokenizer = IcuTokenizer(lang)
+    offset, matched_lines = 0, 0
+    for line in text.split("\n"):
+        before = len(found)
+        for start, end in tokenizer.spans(line):
+            word = surface(line[start:end])
+            if word in surfaces or not readings.isdisjoint(variants(word)):
+                found.append((offset + start, offset + end))
+        offset += len(line) + 1
+        if len(found) > before:
+            matched_lines += 1
+            if matched_lines >= lines:
+                break
     return found
 
 
