@@ -39,6 +39,9 @@ MAX_QUERY_CHARS = 1000
 MAX_WORDS = 24
 MAX_LIMIT = 50
 EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
+#: Parts where an exact form scores above a reading (in the long body, telling them apart costs more than
+#: it gains: the body's exact field serves phrases).
+EXACT_PARTS = ("title", "keywords", "summary", "headings")
 #: Glossary synonyms are looked for where an article names its subject, not in the whole body.
 SYNONYM_PARTS = ("title", "keywords", "summary")
 #: Credit for a match found through another language's version of the article.
@@ -311,7 +314,7 @@ def _word_query(
         weight = FIELD_WEIGHTS[part]
         forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
         forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in near]
-        if forms and reader.doc_frequency(f"{part}_x", word.surface):
+        if forms and part in EXACT_PARTS and reader.doc_frequency(f"{part}_x", word.surface):
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
