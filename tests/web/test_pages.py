@@ -183,3 +183,17 @@ def test_query_arguments_named_like_route_arguments_are_harmless(client):
     response = client.get("/en/search?q=goals&lang=he&article_id=x")
     assert response.status_code == 200
     assert '<link rel="alternate" hreflang="he" href="/he/search?q=goals">' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("he", "משהו השתבש"), ("ar", "حدث خطأ ما"), ("en", "Something went wrong")])
+def test_localized_500_without_a_traceback(app, monkeypatch, lang, title):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app.extensions["library"], "search", broken)
+    response = app.test_client().get(f"/{lang}/search?q=x")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in html and "Traceback" not in html and "boom" not in html
+    api = app.test_client().get("/api/search?q=x&lang=en")
+    assert api.status_code == 500 and api.get_json() == {"error": "internal error"}
