@@ -220,6 +220,16 @@ def variants(text: str) -> tuple[str, ...]:
     return (word, *sorted(found))
 
 
+@lru_cache(maxsize=200_000)
+def core_variants(text: str) -> frozenset[str]:
+    """The readings of a surface word without the typo-tolerant skeletons (Hebrew and Arabic)."""
+    word = deep(text)
+    if not word:
+        return frozenset()
+    core = {"he": hebrew.core_variants, "ar": arabic.core_variants}.get(script(word), english.variants)(word)
+    return frozenset(core)
+
+
 class VariantFilter(Filter):
     """Replaces a token with its deep form and adds every other reading at the same position."""
 

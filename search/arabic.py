@@ -67,10 +67,18 @@ def skeleton(word: str) -> str:
 
 def variants(word: str) -> set[str]:
     """Every form a (deep-normalized) Arabic word is indexed and searched under."""
+    forms = core_variants(word)
+    if word in PROTECTED or len(word) <= 2:
+        return forms
+    forms |= {skeleton(form) for form in list(forms) if len(form) >= 4}
+    return {f for f in forms if len(f) >= MIN_STEM}
+
+
+def core_variants(word: str) -> set[str]:
+    """The word and its readings without proclitics and suffixes (no skeletons)."""
     if word in PROTECTED or len(word) <= 2:
         return {word}
     forms = {word} | prefix_readings(word)
     for form in list(forms):
         forms |= suffix_readings(form)
-    forms |= {skeleton(form) for form in list(forms) if len(form) >= 4}
     return {f for f in forms if len(f) >= MIN_STEM}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kb.model import LANGUAGES, Concept
 
-from .analysis import surface_analyzer, variants
+from .analysis import core_variants, surface_analyzer, variants
 
 MAX_CONCEPTS = 6
 MAX_TERMS_PER_CONCEPT = 8
@@ -25,6 +25,7 @@ class QueryWord:
 
     surface: str
     readings: frozenset[str]
+    core: frozenset[str]
     position: int
     start: int
     end: int
@@ -38,7 +39,8 @@ def analyze_words(text: str, lang: str) -> list[QueryWord]:
     words = []
     for t in surface_analyzer(lang)(text, positions=True, chars=True, mode="query"):
         forms = variants(t.text)
-        words.append(QueryWord(t.text, frozenset(forms) | {t.text}, t.pos, t.startchar, t.endchar))
+        core = core_variants(t.text) | {t.text}
+        words.append(QueryWord(t.text, frozenset(forms) | {t.text}, core, t.pos, t.startchar, t.endchar))
     return words
 
 

@@ -81,8 +81,14 @@ def skeleton(word: str) -> str:
 
 def variants(word: str) -> set[str]:
     """Every form a (deep-normalized) Hebrew word is indexed and searched under."""
+    forms = core_variants(word)
+    forms |= {skeleton(form) for form in list(forms) if len(form) >= 3}
+    return {f for f in forms if len(f) >= MIN_STEM}
+
+
+def core_variants(word: str) -> set[str]:
+    """The word and its readings without prefixes and suffixes (no skeletons)."""
     forms = {word} | prefix_readings(word)
     for form in list(forms):
         forms |= suffix_readings(form)
-    forms |= {skeleton(form) for form in list(forms) if len(form) >= 3}
     return {f for f in forms if len(f) >= MIN_STEM}

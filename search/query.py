@@ -307,7 +307,14 @@ def _word_query(
     which word each term stands for (``owner``), to count the words a
     document matches.
     """
-    present = {part: [r for r in sorted(word.readings) if reader.doc_frequency(f"{part}_s", r)] for part in parts}
+    present = {
+        # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
+        # they match too many unrelated words for what they add.
+        part: [
+            r for r in sorted(word.core if part == "body" else word.readings) if reader.doc_frequency(f"{part}_s", r)
+        ]
+        for part in parts
+    }
     near = _near(reader, word) if fuzzy and not any(present.values()) else []
     per_part = []
     for part in parts:
