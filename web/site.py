@@ -79,14 +79,10 @@ def home(lang):
 @bp.get(f"/{LANG}/<article_id>")
 def article(lang, article_id):
     kb = _kb()
-    found = kb.get(lang, article_id)
-    fallback = None
-    if found is None:
-        translations = kb.translations(article_id)
-        if not translations:
-            abort(404)
-        fallback = next(translations[other] for other in FALLBACK_ORDER if other in translations)
-    shown = found or fallback
+    shown = _version(kb, lang, article_id)
+    if shown is None:
+        abort(404)
+    fallback = shown if shown.lang != lang else None
     path, step = _path_step(request.args.get("path"), article_id)
     return render_template(
         "article.html",
@@ -121,27 +117,26 @@ def category(lang, category_id):
 
 @bp.get(f"/{LANG}/paths/<path_id>")
 def path(lang, path_id):
-    found = _kb().path(path_id)
-    if found is None:
-        abort(404)
-    return render_template("path.html", path=found, steps=_steps(lang, found))
+    return _path_page("path.html", lang, path_id)
 
 
 @bp.get(f"/{LANG}/paths/<path_id>/print")
 def path_print(lang, path_id):
-    found = _kb().path(path_id)
+    return _path_page("path_print.html", lang, path_id)
+
+
+def _path_page(template: str, lang: str, path_id: str):
+    kb = _kb()
+    found = kb.path(path_id)
     if found is None:
         abort(404)
-    return render_template("path_print.html", path=found, steps=_steps(lang, found))
+    return render_template(template, path=found, steps=[_version(kb, lang, step) for step in found.steps])
 
 
-def _steps(lang, path):
-    kb = _kb()
-    found = []
-    for step in path.steps:
-        translations = kb.translations(step)
-        found.append(kb.get(lang, step) or next((translations[o] for o in FALLBACK_ORDER if o in translations), None))
-    return found
+def _version(kb, lang: str, article_id: str):
+    """The article in ``lang``, else the first version in :data:`FALLBACK_ORDER` (None if there is none)."""
+    translations = kb.translations(article_id)
+    return translations.get(lang) or next((translations[o] for o in FALLBACK_ORDER if o in translations), None)
 
 
 @bp.get(f"/{LANG}/search")
