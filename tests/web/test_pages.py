@@ -185,7 +185,9 @@ def test_query_arguments_named_like_route_arguments_are_harmless(client):
     assert '<link rel="alternate" hreflang="he" href="/he/search?q=goals">' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("lang", "title"), [("he", "משהו השתבש"), ("ar", "حدث خطأ ما"), ("en", "Something went wrong")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("he", "משהו השתבש"), ("ar", "حدث خطأ ما"), ("en", "Something went wrong")]
+)
 def test_localized_500_without_a_traceback(app, monkeypatch, lang, title):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
