@@ -168,7 +168,7 @@ def _publish(kb: KnowledgeBase, root: Path, content_root: Path | None, increment
             }
             (staging / META).unlink(missing_ok=True)  # a hard link to the base build's file
             (staging / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-            final = root / f"build-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:4]}"
+            final = _new_build_name(root, now)
             os.rename(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -176,6 +176,14 @@ def _publish(kb: KnowledgeBase, root: Path, content_root: Path | None, increment
         _make_current(root, final)
         _prune(root, keep=final)
         return BuildInfo.read(final)
+
+
+def _new_build_name(root: Path, now: dt.datetime) -> Path:
+    """A build folder name that sorts by time and is not taken (builds are serialized by the lock)."""
+    while True:
+        final = root / f"build-{now:%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}"
+        if not final.exists():
+            return final
 
 
 def _reusable_build(root: Path) -> BuildInfo | None:
