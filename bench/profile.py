@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             search_index.build(corpus, root, args.content)
             log(f"built in {time.perf_counter() - started:.1f} s")
-        engine = SearchEngine(root, Glossary(real.glossary))
+        engine = SearchEngine(root, Glossary(real.glossary), cache_size=0)
         mix = queries.mix(corpus, args.queries, seed=args.seed)[: args.queries]
         for q in queries.generated(corpus, 20, seed=args.seed + 1000):
             engine.search(q.text, q.lang, limit=10)
