@@ -8,6 +8,7 @@ search and web layers are imported inside the commands that need them, so
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from pathlib import Path
@@ -146,15 +147,9 @@ def search(query, lang, limit, category, as_json, bidi, content_dir, index_dir):
     for rank, hit in enumerate(results.hits, start=1):
         text = re.sub(r"</?mark>", "*", hit.snippet)
         click.echo(f"{rank:>2}. {shown(hit.title, visual)}  [{hit.id}, {hit.score:.2f}]")
-        click.echo(f"    {shown(_unescape(text), visual)}")
+        click.echo(f"    {shown(html.unescape(text), visual)}")
     if results.suggestion:
         click.echo(f"did you mean: {shown(results.suggestion, visual)}")
-
-
-def _unescape(html: str) -> str:
-    import html as html_module
-
-    return html_module.unescape(html)
 
 
 @main.command()

@@ -26,7 +26,6 @@ from whoosh.scoring import BM25F
 from kb.errors import KBError
 from kb.model import LANGUAGES, article_url
 
-from .analysis import variants
 from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
@@ -398,4 +397,4 @@ def _suggest(words: list[QueryWord], text: str, reader) -> str | None:
     return out if replacements else None
 
 
-__all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse", "variants"]
+__all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse"]
