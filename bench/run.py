@@ -52,6 +52,8 @@ from .stats import mb, ms, ratio, secs, summary, table, tree_size
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (1000, 10_000)
+SEARCH_REPEATED = "/api/search, repeated queries"
+SEARCH_DISTINCT = "/api/search, every request distinct"
 #: The goals of the optimisation work (informational: never asserted).
 TARGETS = {
     "p50_ms": 10.0,
@@ -249,29 +251,35 @@ def bench_http(real: KnowledgeBase, args, work: Path) -> HttpResult:
                 raise SystemExit("wrk is not installed (apt-get install wrk) and could not be installed")
         generator = "wrk" if wrk else "python"
         searches = [
-            f"/api/search?q={quote(q.text)}&lang={q.lang}&limit=10"
+            f"/api/search?lang={q.lang}&limit=10&q={quote(q.text)}"
             for q in queries.mix(real, args.http_queries, seed=args.seed, dev=queries.dev_queries(args.dev_queries))
         ]
         articles = [f"/{lang}/{quote(a.id)}" for lang in LANGUAGES for a in real.in_language(lang)]
+        # (name, paths, connections, unique): "unique" gives every request a distinct raw query, which the
+        # analyzer reads as the same words, so the server's result cache misses (see load.unique_suffix).
         targets = [
-            ("stylesheet /static/site.css", ["/static/site.css"], args.connections),
-            (f"article pages (/<lang>/<id>, {len(articles)} cycled)", articles, args.connections),
-            (f"/api/search ({len(searches)} queries cycled)", searches, args.connections),
-            ("/api/search, 1 connection (unloaded latency)", searches, 1),
+            ("stylesheet /static/site.css", ["/static/site.css"], args.connections, False),
+            (f"article pages (/<lang>/<id>, {len(articles)} cycled)", articles, args.connections, False),
+            (f"{SEARCH_REPEATED} ({len(searches)} queries cycled: cache hits)", searches, args.connections, False),
+            (f"{SEARCH_DISTINCT} (cache misses)", searches, args.connections, True),
+            (f"{SEARCH_DISTINCT}, 1 connection (unloaded)", searches, 1, True),
         ]
-        for _name, paths, _ in targets:
+        for _name, paths, _, unique in targets:
             for path in sorted(set(paths))[:3] + paths[:3]:
-                status, _ = load.get(server.port, path, timeout=30)
+                status, _ = load.get(server.port, path + (load.unique_suffix(7) if unique else ""), timeout=30)
                 if status != 200:
                     log(f"HTTP: {path} answered {status}")
+        log(f"HTTP: priming the result cache with the {len(set(searches))} repeated queries")
+        for path in dict.fromkeys(searches):
+            load.get(server.port, path, timeout=30)
         runs = []
-        for name, paths, connections in targets:
+        for name, paths, connections, unique in targets:
             log(f"HTTP: {name}: warm-up {args.http_warmup:.0f} s, then {args.http_seconds:.0f} s ({generator})")
             for seconds, keep in ((args.http_warmup, False), (args.http_seconds, True)):
                 if generator == "wrk":
-                    run = load.run_wrk(wrk, server.port, name, paths, connections, seconds)
+                    run = load.run_wrk(wrk, server.port, name, paths, connections, seconds, unique=unique)
                 else:
-                    run = load.run_python(server.port, name, paths, connections, seconds)
+                    run = load.run_python(server.port, name, paths, connections, seconds, unique=unique)
                 if keep:
                     runs.append(run)
             log(f"HTTP: {name}: {run.rps:,.0f} req/s, p50 {ms(run.p50)} ms, p99 {ms(run.p99)} ms")
@@ -310,6 +318,7 @@ def environment() -> str:
         ),
         platform.processor() or "?",
     )
+
     def git(*command: str) -> str:
         try:
             return subprocess.run(
@@ -550,16 +559,20 @@ def targets(sizes: list[SizeResult], http: HttpResult | None) -> list[str]:
         add(f"10k articles: incremental < {TARGETS['incremental_s']:.0f} s", f"{secs(inc)} s", inc < 1)
     if http:
         css = http.runs[0]
-        search = next((r for r in http.runs if r.name.startswith("/api/search (")), None)
-        if search:
+        for prefix in (SEARCH_DISTINCT, SEARCH_REPEATED):
+            search = next((r for r in http.runs if r.name.startswith(prefix) and r.connections > 1), None)
+            if not search:
+                continue
+            what = "distinct queries (cache misses)" if prefix == SEARCH_DISTINCT else "repeated queries (cache hits)"
             add(
-                f"real KB: /api/search p99 < {TARGETS['http_p99_ms']:.0f} ms at {search.connections} connections",
+                f"real KB: /api/search p99 < {TARGETS['http_p99_ms']:.0f} ms at {search.connections} connections, "
+                + what,
                 f"{ms(search.p99)} ms",
                 search.p99 * 1000 < TARGETS["http_p99_ms"],
             )
             share = search.rps / css.rps if css.rps else 0
             add(
-                "real KB: /api/search throughput ≥ half the stylesheet's",
+                "real KB: /api/search throughput ≥ half the stylesheet's, " + what,
                 f"{share:.1%} ({search.rps:,.0f} vs {css.rps:,.0f} req/s)",
                 share >= TARGETS["http_share"],
             )
