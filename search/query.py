@@ -268,10 +268,6 @@ class SearchEngine:
         return plans
 
 
-def _known(reader, readings) -> bool:
-    return any(reader.doc_frequency(f"{part}_s", r) for part in FIELD_WEIGHTS for r in readings)
-
-
 def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
     """Index terms within the typo distance of ``text``, with their document frequency.
 
