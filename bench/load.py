@@ -157,9 +157,24 @@ def find_wrk(install: bool) -> str | None:
 
 _LUA = r"""
 local paths = {%(paths)s}
+local unique = %(unique)s
 local i = 0
+local n = 0
+-- A distinct run of '.' and ',' for request n (URL-encoded, after a space): no word for the analyzer.
+local function suffix(k)
+  local out = "%%20"
+  repeat
+    out = out .. ((k %% 2 == 0) and "." or "%%2C")
+    k = math.floor(k / 2)
+  until k == 0
+  return out
+end
 request = function()
   i = i %% #paths + 1
+  n = n + 1
+  if unique then
+    return wrk.format("GET", paths[i] .. suffix(n))
+  end
   return wrk.format("GET", paths[i])
 end
 done = function(summary, latency, requests)
@@ -173,15 +188,40 @@ end
 """
 
 
+def unique_suffix(n: int) -> str:
+    """A distinct run of '.' and ',' (URL-encoded, after a space) for request ``n``, as the Lua script makes it.
+
+    Appended to an ``/api/search`` ``q`` (the last parameter), it makes every
+    request's raw query distinct, so the server's result cache (keyed on the
+    raw query) misses, while the analyzer finds no extra word in it: the
+    search does the same work as for the bare query.
+    """
+    out = "%20"
+    while True:
+        out += "." if n % 2 == 0 else "%2C"
+        n //= 2
+        if n == 0:
+            return out
+
+
 def _lua_string(path: str) -> str:
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def run_wrk(
-    wrk: str, port: int, name: str, paths: list[str], connections: int, seconds: float, threads: int = 1
+    wrk: str,
+    port: int,
+    name: str,
+    paths: list[str],
+    connections: int,
+    seconds: float,
+    unique: bool = False,
+    threads: int = 1,
 ) -> LoadResult:
+    """``paths`` cycled by wrk; with ``unique``, each request gets :func:`unique_suffix` (the path must end in q)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
-        script.write(_LUA % {"paths": ", ".join(_lua_string(p) for p in paths)})
+        lua_paths = ", ".join(_lua_string(p) for p in paths)
+        script.write(_LUA % {"paths": lua_paths, "unique": "true" if unique else "false"})
     try:
         command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
         command += ["-s", script.name, f"http://{HOST}:{port}"]
@@ -210,7 +250,9 @@ def run_wrk(
     )
 
 
-def run_python(port: int, name: str, paths: list[str], connections: int, seconds: float) -> LoadResult:
+def run_python(
+    port: int, name: str, paths: list[str], connections: int, seconds: float, unique: bool = False
+) -> LoadResult:
     """The fallback: ``connections`` threads, each with one keep-alive connection, for ``seconds``."""
     latencies: list[list[float]] = [[] for _ in range(connections)]
     non_2xx = [0] * connections
@@ -221,9 +263,11 @@ def run_python(port: int, name: str, paths: list[str], connections: int, seconds
     def worker(k: int) -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=10)
         i = k * max(1, len(paths) // connections)
+        n = k * 10_000_000
         while time.perf_counter() < deadline:
-            path = paths[i % len(paths)]
+            path = paths[i % len(paths)] + (unique_suffix(n) if unique else "")
             i += 1
+            n += 1
             began = time.perf_counter()
             try:
                 conn.request("GET", path)
