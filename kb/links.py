@@ -9,8 +9,8 @@ in the same language.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from .datafiles import PATHS_FILE
 from .frontmatter import suggest
 from .markdown import plain_text, render
 from .model import LANGUAGES, Article, Category, Problem, article_url
@@ -19,7 +19,9 @@ from .model import LANGUAGES, Article, Category, Problem, article_url
 REFERENCE_LANGUAGE = "en"
 
 
-def resolve(drafts: dict, categories: tuple[Category, ...], paths, report: Callable[[Problem], None]) -> dict:
+def resolve(
+    drafts: dict, categories: tuple[Category, ...], paths, paths_file: Path, report: Callable[[Problem], None]
+) -> dict:
     all_ids = sorted({aid for _, aid in drafts})
     category_ids = [c.id for c in categories]
 
@@ -57,17 +59,12 @@ def resolve(drafts: dict, categories: tuple[Category, ...], paths, report: Calla
             missing = [lang for lang in LANGUAGES if (lang, step) not in drafts]
             if step not in all_ids:
                 message = f"path '{learning_path.id}': unknown id '{step}'{suggest(step, all_ids)}"
-                report(Problem("error", _data_path(drafts, PATHS_FILE), line, message))
+                report(Problem("error", paths_file, line, message))
             elif missing:
                 message = f"path '{learning_path.id}': '{step}' has no {', '.join(missing)} version"
-                report(Problem("warning", _data_path(drafts, PATHS_FILE), line, message))
+                report(Problem("warning", paths_file, line, message))
 
     return {key: _build(key, draft, drafts) for key, draft in drafts.items()}
-
-
-def _data_path(drafts, name: str):
-    any_draft = next(iter(drafts.values()), None)
-    return any_draft.path.parent.parent / name if any_draft else name
 
 
 def _check_translations(aid: str, present: dict, report) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter, links, yamlsource
-from .datafiles import DATA_FILES, load_categories, load_glossary, load_paths
+from .datafiles import DATA_FILES, PATHS_FILE, load_categories, load_glossary, load_paths
 from .errors import ConfigError, ContentErrors
 from .files import MAX_FILE_BYTES, read_limited
 from .markdown import ParsedDocument, parse
@@ -82,7 +82,7 @@ def load(root: Path) -> KnowledgeBase:
     categories = load_categories(root, report)
     paths = load_paths(root, report)
     glossary = load_glossary(root, report)
-    articles = links.resolve(drafts, categories, paths, report)
+    articles = links.resolve(drafts, categories, paths, Path(root.name) / PATHS_FILE, report)
     return KnowledgeBase(
         root=root,
         articles=articles,
