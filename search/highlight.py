@@ -28,12 +28,17 @@ def matches(
     """
     found: list[tuple[int, int]] = []
     tokenizer = IcuTokenizer(lang)
+    seen: dict[str, bool] = {}  # a word's verdict, by its spelling in the text
     offset, matched_lines = 0, 0
     for line in text.split("\n"):
         before = len(found)
         for start, end in tokenizer.spans(line):
-            word = surface(line[start:end])
-            if word in surfaces or not readings.isdisjoint(variants(word)):
+            text_word = line[start:end]
+            hit = seen.get(text_word)
+            if hit is None:
+                word = surface(text_word)
+                hit = seen[text_word] = word in surfaces or not readings.isdisjoint(variants(word))
+            if hit:
                 found.append((offset + start, offset + end))
         offset += len(line) + 1
         if len(found) > before:

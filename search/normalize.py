@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from functools import lru_cache
 
 from kb.loader import INVISIBLE
 
@@ -66,10 +67,23 @@ _DEEP_MAP = {
 _SURFACE_MAP.update(dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Mn"))
 
 
+#: Words up to this long are remembered once normalized (text is mostly words seen before).
+CACHED_WORD_CHARS = 40
+
+
 def surface(text: str) -> str:
     """The form a word is shown and matched "exactly" under."""
     if text.isascii():
         return text.lower()  # NFKC, case folding and the maps change nothing else in ASCII
+    return _surface_word(text) if len(text) <= CACHED_WORD_CHARS else _surface(text)
+
+
+@lru_cache(maxsize=100_000)
+def _surface_word(text: str) -> str:
+    return _surface(text)
+
+
+def _surface(text: str) -> str:
     # Removing marks and invisible characters can let their neighbours compose: repeat until stable.
     for _ in range(4):
         if not unicodedata.is_normalized("NFKC", text):

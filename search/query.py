@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
@@ -31,6 +32,7 @@ from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
 from .index import FIELD_WEIGHTS, BuildInfo, check_fresh, current_build, open_indexes
 from .normalize import script
+from .scoring import BulkScorer
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +50,6 @@ OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
 #: How many recent results each engine keeps (a popular query is answered from memory).
 CACHE_SIZE = 512
-#: How many of each index's best matches are re-ranked and merged across languages.
-CANDIDATES = 50
 #: Longer words are not matched to near spellings (the cost grows with the word; no real word is that long).
 MAX_TYPO_LENGTH = 24
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
@@ -131,6 +131,9 @@ class SearchEngine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: tuple[Path, dict, BuildInfo] | None = None
+        # Per build and language: term scores and document keys, shared by the threads.
+        self._scorers: dict[tuple[Path, str], BulkScorer] = {}
+        self._carries: dict[tuple[Path, str, str], np.ndarray] = {}
         # Recent results, keyed on the query, its options and the build that answered it.
         self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
         self.cache_size = cache_size
@@ -201,52 +204,75 @@ class SearchEngine:
                 self._cache.popitem(last=False)
         return results
 
+    def _scorer(self, lang: str, searcher) -> BulkScorer:
+        """The bulk scorer of one language's index in the open build (shared by the engine's threads)."""
+        key = (self._opened[0], lang)
+        with self._lock:
+            scorer = self._scorers.get(key)
+        if scorer is None:
+            scorer = BulkScorer(searcher)
+            with self._lock:
+                if self._scorers and next(iter(self._scorers))[0] != key[0]:
+                    self._scorers.clear()  # a new build: the old build's scores go
+                scorer = self._scorers.setdefault(key, scorer)
+        return scorer
+
+    def _carry(self, source: str, source_searcher, target: str, target_searcher) -> np.ndarray:
+        """For each document of one language's index, the same article's document number in another (-1: none)."""
+        key = (self._opened[0], source, target)
+        into = self._carries.get(key)
+        if into is None:
+            where = {k: d for d, k in enumerate(self._scorer(target, target_searcher).keys(target_searcher)) if k}
+            keys = self._scorer(source, source_searcher).keys(source_searcher)
+            into = np.fromiter((where.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+            with self._lock:
+                if self._carries and next(iter(self._carries))[0] != key[0]:
+                    self._carries.clear()
+                self._carries[key] = into
+        return into
+
     def _run(self, raw, parsed, words, searchers, lang, limit, category) -> SearchResults:
         plans = self._plans(words, parsed, lang)
-        scores: dict[str, float] = {}
+        searcher = searchers[lang]
+        target = self._scorer(lang, searcher)
+        combined = np.zeros(target.size, dtype=np.float64)
         target_owners: dict = {}
-        total = 0
         for plan_lang, plan in plans.items():
-            searcher = searchers[plan_lang]
-            query, owners, per_word = _compile(plan, searcher.reader())
+            plan_searcher = searchers[plan_lang]
+            scorer = self._scorer(plan_lang, plan_searcher)
+            query, owners, per_word = _compile(plan, plan_searcher, scorer)
             if plan_lang == lang:
                 target_owners = owners
             if query is None:
                 continue
-            flt = Q.Term("category", category) if category else None
-            weight = 1.0 if plan_lang == lang else OTHER_LANGUAGE
-            # Every match is scored (Whoosh preloads postings in arrays: faster here than skipping
-            # blocks) and counted; the best candidates are re-ranked by how many query words they match.
-            results = searcher.search(query, limit=max(CANDIDATES, 2 * limit), filter=flt, optimize=False)
+            scores = _score_plan(scorer, plan_searcher, query, per_word, len(plan.words))
             if plan_lang == lang:
-                total = len(results)
-            matched = _words_matched(searcher, per_word, [hit.docnum for hit in results])
-            for hit in results:
-                coverage = matched[hit.docnum] / len(plan.words) if plan.words else 1.0
-                bonus = COORDINATION + (1 - COORDINATION) * coverage
-                scores[hit["id"]] = scores.get(hit["id"], 0.0) + weight * hit.score * bonus
-        searcher = searchers[lang]
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        target = plans.get(lang)
-        surfaces, readings = _match_terms(target, target_owners) if target else (frozenset(), frozenset())
+                combined += scores
+            else:
+                # Credit the article's version in the language asked for (none: nothing to credit).
+                into = self._carry(plan_lang, plan_searcher, lang, searcher)
+                found = into >= 0
+                np.add.at(combined, into[found], OTHER_LANGUAGE * scores[found])
+        if category:
+            combined[target.keys(searcher, "category") != category] = 0.0
+        keys = target.keys(searcher)
+        ranked = _best(combined, keys, limit)
+        surfaces, readings = _match_terms(plans[lang], target_owners) if lang in plans else (frozenset(), frozenset())
         hits = []
-        for article_id, score in ranked[:limit]:
-            docnum = searcher.document_number(id=article_id)
-            if docnum is None:
-                continue  # no version in this language
+        for docnum in ranked:
             stored = searcher.stored_fields(docnum)
             hits.append(
                 SearchHit(
-                    id=article_id,
+                    id=stored["id"],
                     lang=lang,
                     title=stored["title"],
-                    url=article_url(lang, article_id),
+                    url=article_url(lang, stored["id"]),
                     category=stored["category"],
                     snippet=_snippet(stored, lang, surfaces, readings),
-                    score=round(score, 4),
+                    score=round(float(combined[docnum]), 4),
                 )
             )
-        total = max(total, len(hits))
+        total = int(np.count_nonzero(combined))
         suggestion = _suggest(words, parsed.text, searcher.reader()) if total < FEW_RESULTS else None
         return SearchResults(raw, lang, total, tuple(hits), suggestion)
 
@@ -293,7 +319,14 @@ def _near(reader, word: QueryWord) -> list[str]:
 
 
 def _word_query(
-    word: QueryWord, reader, scale: float, fuzzy: bool, owners: dict, owner: int | None, parts=tuple(FIELD_WEIGHTS)
+    word: QueryWord,
+    searcher,
+    scorer: BulkScorer,
+    scale: float,
+    fuzzy: bool,
+    owners: dict,
+    owner: int | None,
+    parts=tuple(FIELD_WEIGHTS),
 ):
     """Or over the parts of the article; in each part the best of the word's forms counts.
 
@@ -306,17 +339,17 @@ def _word_query(
         # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
         # they match too many unrelated words for what they add.
         part: [
-            r for r in sorted(word.core if part == "body" else word.readings) if reader.doc_frequency(f"{part}_s", r)
+            r for r in sorted(word.core if part == "body" else word.readings) if scorer.has(searcher, f"{part}_s", r)
         ]
         for part in parts
     }
-    near = _near(reader, word) if fuzzy and not any(present.values()) else []
+    near = _near(searcher.reader(), word) if fuzzy and not any(present.values()) else []
     per_part = []
     for part in parts:
         weight = FIELD_WEIGHTS[part]
         forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
         forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in near]
-        if forms and part in EXACT_PARTS and reader.doc_frequency(f"{part}_x", word.surface):
+        if forms and part in EXACT_PARTS and scorer.has(searcher, f"{part}_x", word.surface):
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
@@ -325,12 +358,14 @@ def _word_query(
     return Q.Or(per_part) if per_part else None
 
 
-def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict, list]:
+def _compile(plan: _Plan, searcher, scorer: BulkScorer) -> tuple[Q.Query | None, dict, list]:
     """The query for one language's index, which query word each term stands for, and each word's query."""
     owners: dict[tuple[str, bytes], int] = {}
-    per_word = [_word_query(w, reader, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
+    per_word = [_word_query(w, searcher, scorer, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
     optional = [q for q in per_word if q is not None]
-    optional += [q for w in plan.synonyms if (q := _word_query(w, reader, SYNONYM, False, owners, None, SYNONYM_PARTS))]
+    optional += [
+        q for w in plan.synonyms if (q := _word_query(w, searcher, scorer, SYNONYM, False, owners, None, SYNONYM_PARTS))
+    ]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
@@ -344,20 +379,40 @@ def _compile(plan: _Plan, reader) -> tuple[Q.Query | None, dict, list]:
     return Q.Or(optional), owners, per_word
 
 
-def _words_matched(searcher, per_word: list, docnums: list[int]) -> dict[int, int]:
-    """For each document, how many of the query's words it matches (walking each word's postings once)."""
-    counts = dict.fromkeys(docnums, 0)
-    ordered = sorted(docnums)
-    for word_query in per_word:
-        matcher = word_query.matcher(searcher)
-        for docnum in ordered:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                counts[docnum] += 1
-    return counts
+def _score_plan(scorer: BulkScorer, searcher, query, per_word: list, n_words: int) -> np.ndarray:
+    """Every document's score for one language's part of the query.
+
+    A document matching few of the query's words keeps part of its score
+    (:data:`COORDINATION`): the bulk scorer counts matched words for every
+    document, not only the best few.
+    """
+    if isinstance(query, Q.AndMaybe):
+        required, optional = query.a, query.b
+    elif isinstance(query, Q.And):
+        required, optional = query, None
+    else:
+        required, optional = None, query
+    scores = scorer.scores(searcher, optional) if optional is not None else np.zeros(scorer.size)
+    if required is not None:
+        phrase = scorer.matching(searcher, required)
+        scores = np.where(phrase > 0, phrase + scores, 0.0)
+    if n_words:
+        matched = np.zeros(scorer.size, dtype=np.float64)
+        for word_query in per_word:
+            matched += scorer.scores(searcher, word_query) > 0
+        scores *= COORDINATION + (1 - COORDINATION) * matched / n_words
+    return scores
+
+
+def _best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
+    """The document numbers of the ``limit`` best scores, ties broken by article id."""
+    found = int(np.count_nonzero(scores))
+    if not found:
+        return []
+    k = min(limit, found)
+    threshold = scores[np.argpartition(-scores, k - 1)[:k]].min()
+    candidates = np.nonzero(scores >= threshold)[0]
+    return sorted(candidates.tolist(), key=lambda d: (-scores[d], keys[d]))[:limit]
 
 
 def _match_terms(plan: _Plan, owners: dict) -> tuple[frozenset[str], frozenset[str]]:

@@ -1,0 +1,192 @@
+"""Scoring in bulk: Whoosh's BM25F, computed a term at a time with NumPy.
+
+Whoosh scores a query by walking a tree of matchers, several Python calls
+per posting; a Hebrew or Arabic word is a dozen readings over several
+fields, so a query walks tens of thousands of postings that way. Here each
+term's postings are read a block at a time and scored as arrays, and the
+query tree (``Or`` of ``DisjunctionMax`` of ``Term``, the shapes
+:mod:`search.query` builds) is evaluated as vector sums and maxima over all
+documents at once.
+
+A term's scores depend only on the build, so they are kept (least recently
+used first out, bounded by postings held) and shared by every thread.
+Term scores equal Whoosh's own BM25F, and the tests compare them document
+by document. Combining them differs in one place, on purpose: Whoosh's
+``DisjunctionMaxMatcher`` takes the larger of its two children's scores
+even when they stand on different documents, so a document could score for
+a reading it does not contain; here the maximum is taken per document.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+
+#: Postings whose scores are kept in memory per build (about 12 bytes each).
+MAX_CACHED_POSTINGS = 4_000_000
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+class UnsupportedQuery(TypeError):
+    """A query shape the bulk scorer does not evaluate (use Whoosh's searcher for it)."""
+
+
+class BulkScorer:
+    """Scores terms and simple query trees over one language's index of one build.
+
+    ``searcher`` arguments are the calling thread's own searcher of this
+    build (Whoosh readers are not shared between threads); what is computed
+    from them is shared.
+    """
+
+    def __init__(self, searcher, weighting: BM25F | None = None, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+        weighting = weighting or BM25F()
+        self.B, self.K1 = weighting.B, weighting.K1
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.alive = np.ones(self.size, dtype=bool)
+        if reader.has_deletions():
+            for docnum in range(self.size):
+                if reader.is_deleted(docnum):
+                    self.alive[docnum] = False
+        self.max_postings = max_postings
+        self._lock = threading.Lock()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._held = 0
+
+    # -- terms ---------------------------------------------------------------
+
+    def term(self, searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25F scores) of one term; empty when the index lacks it."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._terms.get(key)
+            if found is not None:
+                self._terms.move_to_end(key)
+                return found
+        found = self._score_term(searcher, fieldname, text)
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = found
+                self._held += len(found[0]) + 1
+                while self._held > self.max_postings and len(self._terms) > 1:
+                    _, (ids, _) = self._terms.popitem(last=False)
+                    self._held -= len(ids) + 1
+        return found
+
+    def has(self, searcher, fieldname: str, text: str) -> bool:
+        """True when the index holds the term (its scores are computed and kept: they are wanted next)."""
+        return len(self.term(searcher, fieldname, text)[0]) > 0
+
+    def _score_term(self, searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        reader = searcher.reader()
+        if not reader.doc_frequency(fieldname, text):
+            return _EMPTY
+        ids, weights = [], []
+        for leaf, offset in reader.leaf_readers():
+            if (fieldname, text) not in leaf:
+                continue
+            leaf_ids, leaf_weights = postings(leaf.postings(fieldname, text))
+            ids.extend(d + offset for d in leaf_ids)
+            weights.extend(leaf_weights)
+        docnums = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        tf = np.fromiter(weights, dtype=np.float64, count=len(weights))
+        keep = self.alive[docnums]
+        docnums, tf = docnums[keep], tf[keep]
+        idf = searcher.idf(fieldname, text)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(searcher, fieldname)[docnums]
+        K1, B = self.K1, self.B
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avgfl)))
+        return docnums, scores
+
+    def _field_lengths(self, searcher, fieldname: str) -> np.ndarray:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            reader = searcher.reader()
+            lengths = np.fromiter(
+                (reader.doc_field_length(d, fieldname, 1) for d in range(self.size)), dtype=np.float64, count=self.size
+            )
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    def matching(self, searcher, query: Q.Query) -> np.ndarray:
+        """Whoosh's own scores for any query (phrases): walked with its matcher, for the few documents it matches."""
+        out = np.zeros(self.size, dtype=np.float64)
+        matcher = query.matcher(searcher, searcher.context())
+        while matcher.is_active():
+            out[matcher.id()] = matcher.score()
+            matcher.next()
+        return out
+
+    def keys(self, searcher, fieldname: str = "id") -> np.ndarray:
+        """The value of a unique ``ID`` field for every document number ('' where deleted), computed once."""
+        cached = self._lengths.get(f"\0keys:{fieldname}")
+        if cached is None:
+            reader = searcher.reader()
+            cached = np.full(self.size, "", dtype=object)
+            for key in reader.lexicon(fieldname):
+                text = key.decode("utf-8")
+                for docnum in reader.postings(fieldname, text).all_ids():
+                    cached[docnum] = text
+            self._lengths[f"\0keys:{fieldname}"] = cached
+        return cached
+
+    # -- queries -------------------------------------------------------------
+
+    def scores(self, searcher, query: Q.Query) -> np.ndarray:
+        """The score of every document for ``query`` (0 where it does not match)."""
+        out = np.zeros(self.size, dtype=np.float64)
+        if isinstance(query, Q.Term):
+            ids, scores = self.term(searcher, query.fieldname, query.text)
+            out[ids] = scores * query.boost
+        elif isinstance(query, Q.DisjunctionMax):
+            if query.tiebreak:
+                raise UnsupportedQuery("DisjunctionMax with a tiebreak")
+            for sub in query.subqueries:
+                np.maximum(out, self.scores(searcher, sub), out=out)
+            out *= query.boost
+        elif isinstance(query, Q.Or) and not query.scale and not query.minmatch:
+            for sub in query.subqueries:
+                out += self.scores(searcher, sub)
+            out *= query.boost
+        else:
+            raise UnsupportedQuery(f"cannot score {type(query).__name__} in bulk")
+        return out
+
+
+def postings(matcher) -> tuple[list[int], list[float]]:
+    """The (document numbers, weights) of a leaf reader's postings, a block at a time when the codec allows.
+
+    Deletions are left to the caller (a filtering wrapper is removed).
+    """
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if _reads_blocks(matcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return ids, weights
+
+
+def _reads_blocks(matcher) -> bool:
+    """True for Whoosh's own block postings (W3 codec), whose blocks can be read whole."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    return type(matcher) is W3LeafMatcher and matcher._i == 0
