@@ -28,7 +28,7 @@ from . import arabic, english, hebrew
 from .normalize import deep, script, surface
 
 #: Bump when analysis changes: an index built with another version is stale.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
 _HYPHENS = frozenset("-\u2010\u2011")
 _QUOTES = frozenset("'\"\u05f3\u05f4")
@@ -256,6 +256,16 @@ def surface_analyzer(lang: str):
 def stem_analyzer(lang: str):
     """Stemmed fields: the deep form of each word and all its readings."""
     return IcuTokenizer(lang) | SurfaceFilter() | StopFilter() | VariantFilter()
+
+
+@lru_cache(maxsize=8)
+def surface_words(text: str, lang: str) -> tuple[tuple[str, int], ...]:
+    """(surface form, position) of every indexed word of ``text``: what each field of a part starts from.
+
+    An article part is indexed into two fields; the few most recent texts
+    are kept, so each is tokenized once.
+    """
+    return tuple((t.text, t.pos) for t in surface_analyzer(lang)(text, positions=True))
 
 
 @dataclass(frozen=True)

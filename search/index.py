@@ -21,17 +21,19 @@ import json
 import os
 import shutil
 import uuid
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
 from kb.loader import fingerprint
 from kb.model import LANGUAGES, Article, KnowledgeBase
 
-from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer
+from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer, surface_words, variants
 from .errors import IndexCorrupt, IndexMissing, IndexStale
 
 #: Searchable parts of an article, most important first, with their weights.
@@ -43,9 +45,52 @@ KEEP_BUILDS = 2
 PARALLEL_FROM = 500
 
 
+#: Parts where a query word's skeletons are looked for (in the long body they match too many unrelated
+#: words for what they add). Every part indexes them: a query spelled without vowel letters meets the
+#: body's words through them.
+SKELETON_PARTS = ("title", "keywords", "summary", "headings")
+
+
+class ExactText(TEXT):
+    """Surface forms with positions (exact matches, phrases).
+
+    Indexes what its analyzer would (the tests compare the two), but from
+    :func:`surface_words`, so the part's text is tokenized once for both of
+    its fields.
+    """
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(analyzer=surface_analyzer(lang), phrase=True)
+        self.lang = lang
+
+    def index(self, value, **kwargs):
+        positions = defaultdict(list)
+        for word, pos in surface_words(value, self.lang):
+            positions[word].append(pos)
+        boost = self.format.field_boost
+        for word, found in positions.items():
+            yield word.encode("utf-8"), len(found), len(found) * boost, self.format.encode(found)
+
+
+class ReadingText(TEXT):
+    """Every reading of every word, counted per distinct word rather than per occurrence."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(analyzer=stem_analyzer(lang), phrase=False)
+        self.lang = lang
+
+    def index(self, value, **kwargs):
+        counts: Counter[str] = Counter()
+        for word, n in Counter(word for word, _ in surface_words(value, self.lang)).items():
+            for form in variants(word):
+                counts[form] += n
+        boost = self.format.field_boost
+        for form, n in counts.items():
+            yield form.encode("utf-8"), n, n * boost, pack_uint(n)
+
+
 def schema(lang: str) -> Schema:
-    """Each part twice: ``<part>_x`` holds surface forms (exact), ``<part>_s`` every reading (stemmed)."""
-    exact, stemmed = surface_analyzer(lang), stem_analyzer(lang)
+    """Each part twice: ``<part>_x`` holds surface forms (exact), ``<part>_s`` the readings (stemmed)."""
     fields = {
         "id": ID(stored=True, unique=True),
         "category": ID(stored=True),
@@ -54,8 +99,8 @@ def schema(lang: str) -> Schema:
         "text": STORED(),
     }
     for part in FIELD_WEIGHTS:
-        fields[f"{part}_x"] = TEXT(analyzer=exact, phrase=True)
-        fields[f"{part}_s"] = TEXT(analyzer=stemmed, phrase=False)
+        fields[f"{part}_x"] = ExactText(lang)
+        fields[f"{part}_s"] = ReadingText(lang)
     return Schema(**fields)
 
 
@@ -198,12 +243,14 @@ def _write_all(staging: Path, documents: dict) -> None:
     for lang, docs in documents.items():
         (staging / lang).mkdir(parents=True)
         ix = whoosh_index.create_in(str(staging / lang), schema(lang))
-        # Large builds use every core: Whoosh analyzes and indexes in worker processes, then merges.
+        # Large builds use every core: Whoosh analyzes and indexes in worker processes, each writing a
+        # segment of its own. The segments are not merged (a merge rewrites every posting, single-threaded):
+        # searches read them together.
         procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_FROM else 1
-        writer = ix.writer(limitmb=128, procs=procs)
+        writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
         for doc in docs.values():
             writer.add_document(**doc)
-        writer.commit(optimize=True)
+        writer.commit()
 
 
 def _write_changes(staging: Path, documents: dict, hashes: dict, old_hashes: dict) -> None:

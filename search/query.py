@@ -30,7 +30,7 @@ from kb.model import LANGUAGES, article_url
 from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
-from .index import FIELD_WEIGHTS, BuildInfo, check_fresh, current_build, open_indexes
+from .index import FIELD_WEIGHTS, SKELETON_PARTS, BuildInfo, check_fresh, current_build, open_indexes
 from .normalize import script
 from .scoring import BulkScorer
 
@@ -50,6 +50,9 @@ OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
 #: How many recent results each engine keeps (a popular query is answered from memory).
 CACHE_SIZE = 512
+#: Where near spellings are looked for: the title, and the body, which holds nearly every word an article uses
+#: (each field looked in is one more walk of a term graph).
+NEAR_PARTS = ("title", "body")
 #: Longer words are not matched to near spellings (the cost grows with the word; no real word is that long).
 MAX_TYPO_LENGTH = 24
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
@@ -298,23 +301,31 @@ def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
     """Index terms within the typo distance of ``text``, with their document frequency.
 
     Edit distance 1 from 4 letters, 2 from 8; swapping two adjacent letters counts as one edit.
+    Terms at distance 1 are looked for first: when there are some, the costlier distance-2 walk
+    (which would only add farther terms) is skipped.
     """
     if not 4 <= len(text) <= MAX_TYPO_LENGTH:
         return {}
-    maxdist = 2 if len(text) >= 8 else 1
     swaps = {text[:i] + text[i + 1] + text[i] + text[i + 2 :] for i in range(len(text) - 1)} - {text}
     found: dict[str, int] = {}
-    for name in fieldnames:
-        for term in {*reader.terms_within(name, text, maxdist, prefix=1), *swaps}:
-            freq = reader.doc_frequency(name, term)
-            if freq and term != text:
-                found[term] = found.get(term, 0) + freq
+    # Each segment's own look-up walks its term graph with an automaton; a multi-segment reader's
+    # would compare every term sharing the first letter.
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    for maxdist in (1, 2) if len(text) >= 8 else (1,):
+        for name in fieldnames:
+            close = {term for leaf in leaves for term in leaf.terms_within(name, text, maxdist, prefix=1)}
+            for term in close | swaps:
+                freq = reader.doc_frequency(name, term)
+                if freq and term != text:
+                    found[term] = found.get(term, 0) + freq
+        if found:
+            break
     return found
 
 
 def _near(reader, word: QueryWord) -> list[str]:
     """The most frequent stemmed-field terms near an unknown word."""
-    found = _close_terms(reader, [f"{part}_s" for part in FIELD_WEIGHTS], word.deep)
+    found = _close_terms(reader, [f"{part}_s" for part in NEAR_PARTS], word.deep)
     return sorted(found, key=lambda t: (-found[t], t))[:6]
 
 
@@ -339,7 +350,9 @@ def _word_query(
         # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
         # they match too many unrelated words for what they add.
         part: [
-            r for r in sorted(word.core if part == "body" else word.readings) if scorer.has(searcher, f"{part}_s", r)
+            r
+            for r in sorted(word.readings if part in SKELETON_PARTS else word.core)
+            if scorer.has(searcher, f"{part}_s", r)
         ]
         for part in parts
     }

@@ -57,6 +57,9 @@ class BulkScorer:
         self.max_postings = max_postings
         self._lock = threading.Lock()
         self._lengths: dict[str, np.ndarray] = {}
+        for name, field in reader.schema.items():  # read now, not in the middle of someone's search
+            if field.scorable:
+                self._field_lengths(searcher, name)
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
 
@@ -109,10 +112,8 @@ class BulkScorer:
     def _field_lengths(self, searcher, fieldname: str) -> np.ndarray:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            reader = searcher.reader()
-            lengths = np.fromiter(
-                (reader.doc_field_length(d, fieldname, 1) for d in range(self.size)), dtype=np.float64, count=self.size
-            )
+            parts = [field_lengths(leaf, fieldname) for leaf, _ in searcher.reader().leaf_readers()]
+            lengths = np.concatenate(parts) if parts else np.zeros(0)
             self._lengths[fieldname] = lengths
         return lengths
 
@@ -159,6 +160,30 @@ class BulkScorer:
         else:
             raise UnsupportedQuery(f"cannot score {type(query).__name__} in bulk")
         return out
+
+
+def field_lengths(leaf, fieldname: str) -> np.ndarray:
+    """Every document's length in one field of one segment, as BM25F reads it (absent: 1).
+
+    Whoosh keeps a length as one byte per document (a lossy code): the
+    column is read whole and decoded with Whoosh's own table when the
+    segment has that layout; otherwise document by document.
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+    from whoosh.util.numeric import byte_to_length
+
+    size = leaf.doc_count_all()
+    perdoc = getattr(leaf, "_perdoc", None)
+    if type(perdoc) is W3PerDocReader:
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return np.ones(size, dtype=np.float64)
+        if getattr(column, "_fixedlen", None) == 1 and column._count <= size:
+            codes = np.zeros(size, dtype=np.uint8)
+            codes[: column._count] = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+            table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+            return np.where(codes > 0, table[codes], 1.0)
+    return np.fromiter((leaf.doc_field_length(d, fieldname, 1) for d in range(size)), dtype=np.float64, count=size)
 
 
 def postings(matcher) -> tuple[list[int], list[float]]:

@@ -126,3 +126,26 @@ def test_schema_and_analyzers_pickle():
         assert "לקוחות" in tokens
     fresh = pickle.loads(pickle.dumps(stem_analyzer("ar")))
     assert "مشروع" in [t.text for t in fresh("للمشروع")]
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("והלקוחות של החברה, הלקוחות והלקוח: מנכ\"ל ה-CRM שׁלום שלום", "he"),
+        ("والعملاء يستخدمون النظام، العملاء والعميل؛ مؤشرات KPI الأداء الأداء", "ar"),
+        ("Co-ordination of the users' data: users, user, organisation 2024 CRM", "en"),
+    ],
+)
+def test_fields_index_what_their_analyzers_would(text, lang):
+    """The fields' own index() (one tokenization per part, readings per distinct word) equals Whoosh's path."""
+    from search.index import schema
+
+    fields = schema(lang)
+    for name in ("body_x", "body_s", "title_s"):
+        field = fields[name]
+        whooshs = sorted(
+            (w.encode("utf-8"), freq, weight, value)
+            for w, freq, weight, value in field.format.word_values(text, field.analyzer, mode="index")
+        )
+        assert sorted(field.index(text)) == whooshs
+        assert whooshs

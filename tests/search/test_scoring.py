@@ -148,3 +148,17 @@ def test_coordination_ranks_documents_matching_more_words_first(updated_index):
     assert appended and results.hits[0].id in appended | {
         h.id for h in results.hits if h.score == results.hits[0].score
     }
+
+
+def test_field_lengths_read_whole_equal_whooshs_per_document_lengths(updated_index):
+    from search.scoring import field_lengths
+
+    ix = whoosh_index.open_dir(str(updated_index / "he"))
+    with ix.searcher() as searcher:
+        for name in ("title_s", "body_s", "body_x", "keywords_x"):
+            seen = set()
+            for leaf, _ in searcher.reader().leaf_readers():
+                expected = [leaf.doc_field_length(d, name, 1) for d in range(leaf.doc_count_all())]
+                assert field_lengths(leaf, name).tolist() == expected
+                seen |= set(expected)
+            assert len(seen) > 1  # real lengths, not a default
