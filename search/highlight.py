@@ -7,12 +7,18 @@ characters (vowel marks and prefixes included).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from html import escape
 
 from .analysis import IcuTokenizer, variants
 from .normalize import surface
 
 SNIPPET_CHARS = 220
+#: Article texts kept analyzed for snippets.
+TEXTS_KEPT = 256
+#: Times a text is scanned before it is kept analyzed.
+ADMIT_AFTER = 3
 #: Lines with matches read before a snippet window is chosen.
 MATCHED_LINES = 3
 
@@ -22,10 +28,35 @@ def matches(
 ) -> list[tuple[int, int]]:
     """(start, end) of each word of ``text`` the query matches (the same words the analyzers see).
 
-    Reads the text a line (a paragraph, a list item) at a time and stops after
-    ``lines`` lines with matches: a snippet shows one window, so the rest of a
-    long article need not be analyzed.
+    Only the first ``lines`` lines (paragraphs, list items) with matches
+    count: a snippet shows one window, near the top of what matched.
     """
+    analyzed = _RECENT.analyzed(text, lang)
+    if analyzed is None:
+        return _scan(text, lang, surfaces, readings, lines)
+    return _look_up(analyzed, surfaces, readings, lines)
+
+
+def _look_up(analyzed, surfaces, readings, lines: int) -> list[tuple[int, int]]:
+    """:func:`matches` for a text kept analyzed: the query's forms are looked up."""
+    places, by_reading = analyzed
+    matched = {w for w in surfaces if w in places}
+    for reading in readings:
+        matched.update(by_reading.get(reading, ()))
+    found = sorted(place for word in matched for place in places[word])
+    kept_lines: set[int] = set()
+    spans = []
+    for start, end, line in found:
+        if line not in kept_lines:
+            if len(kept_lines) >= lines:
+                break
+            kept_lines.add(line)
+        spans.append((start, end))
+    return spans
+
+
+def _scan(text: str, lang: str, surfaces, readings, lines: int) -> list[tuple[int, int]]:
+    """:func:`matches` for a text seen for the first time: read a line at a time, stop after ``lines``."""
     found: list[tuple[int, int]] = []
     tokenizer = IcuTokenizer(lang)
     seen: dict[str, bool] = {}  # a word's verdict, by its spelling in the text
@@ -46,6 +77,64 @@ def matches(
             if matched_lines >= lines:
                 break
     return found
+
+
+def analyze_text(text: str, lang: str) -> tuple[dict[str, list[tuple[int, int, int]]], dict[str, list[str]]]:
+    """The words of ``text``: where each surface form occurs (start, end, line number), and the forms under
+    each reading (so a query's handful of readings is looked up instead of every word being judged)."""
+    tokenizer = IcuTokenizer(lang)
+    places: dict[str, list[tuple[int, int, int]]] = {}
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        for s, e in tokenizer.spans(line):
+            places.setdefault(surface(line[s:e]), []).append((offset + s, offset + e, number))
+        offset += len(line) + 1
+    by_reading: dict[str, list[str]] = {}
+    for word in places:
+        for reading in variants(word):
+            by_reading.setdefault(reading, []).append(word)
+    return places, by_reading
+
+
+class RecentTexts:
+    """Article texts kept analyzed for snippets, once they have been shown ``admit_after`` times.
+
+    Analyzing a whole article costs more than scanning it once for a query,
+    so a text is kept only when it keeps coming back: on a small knowledge
+    base every article soon does; over a large one, only those searches
+    keep finding. Shared by threads; what it hands out is never changed.
+    """
+
+    def __init__(self, size: int = TEXTS_KEPT, admit_after: int = ADMIT_AFTER) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[str, str], tuple] = OrderedDict()
+        self.admit_after = admit_after
+        self._seen: OrderedDict[int, int] = OrderedDict()  # hashes of texts shown, and how often
+        self._lock = threading.Lock()
+
+    def analyzed(self, text: str, lang: str):
+        key = (lang, text)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+            mark = hash(key)
+            times = self._seen.pop(mark, 0) + 1
+            if times < self.admit_after:
+                self._seen[mark] = times
+                if len(self._seen) > 4 * self.size:
+                    self._seen.popitem(last=False)
+                return None
+        found = analyze_text(text, lang)
+        with self._lock:
+            self._kept[key] = found
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return found
+
+
+_RECENT = RecentTexts()
 
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as Q
+from whoosh.codec.base import Automata
 from whoosh.scoring import BM25F
 
 from kb.errors import KBError
@@ -312,8 +313,9 @@ def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
     # would compare every term sharing the first letter.
     leaves = [leaf for leaf, _ in reader.leaf_readers()]
     for maxdist in (1, 2) if len(text) >= 8 else (1,):
+        automaton = Automata.levenshtein_dfa(text, maxdist, 1)  # built once for every field and segment
         for name in fieldnames:
-            close = {term for leaf in leaves for term in leaf.terms_within(name, text, maxdist, prefix=1)}
+            close = {term for leaf in leaves for term in Automata.find_matches(automaton, leaf.cursor(name))}
             for term in close | swaps:
                 freq = reader.doc_frequency(name, term)
                 if freq and term != text:

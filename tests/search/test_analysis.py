@@ -131,7 +131,7 @@ def test_schema_and_analyzers_pickle():
 @pytest.mark.parametrize(
     "text,lang",
     [
-        ("והלקוחות של החברה, הלקוחות והלקוח: מנכ\"ל ה-CRM שׁלום שלום", "he"),
+        ('והלקוחות של החברה, הלקוחות והלקוח: מנכ"ל ה-CRM שׁלום שלום', "he"),
         ("والعملاء يستخدمون النظام، العملاء والعميل؛ مؤشرات KPI الأداء الأداء", "ar"),
         ("Co-ordination of the users' data: users, user, organisation 2024 CRM", "en"),
     ],

@@ -1,0 +1,59 @@
+"""Snippet matching: a text scanned once and a text kept analyzed mark the same words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.loader import load
+from search.glossary import analyze_words
+from search.highlight import RecentTexts, _look_up, _scan, analyze_text
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+QUERIES = {
+    "he": ["והלקוחות משתמשים", "מערכת CRM", "נתונים כפולים", "הדרכה", "שיתוף"],
+    "ar": ["والعملاء يستخدمون", "النظام", "بيانات مكررة", "التدريب"],
+    "en": ["users data", "CRM KPI", "training", "organisation"],
+}
+
+
+def _terms(query: str, lang: str):
+    words = analyze_words(query, lang)
+    return frozenset(w.surface for w in words), frozenset(r for w in words for r in w.readings)
+
+
+@pytest.mark.parametrize("lang", ["he", "ar", "en"])
+@pytest.mark.parametrize("lines", [1, 3, 1000])
+def test_kept_analysis_marks_what_a_scan_marks(lang, lines):
+    kb = load(CONTENT)
+    marked = 0
+    for article in kb.in_language(lang):
+        analyzed = analyze_text(article.text, lang)
+        for query in QUERIES[lang]:
+            surfaces, readings = _terms(query, lang)
+            scanned = _scan(article.text, lang, surfaces, readings, lines)
+            assert _look_up(analyzed, surfaces, readings, lines) == scanned
+            marked += len(scanned)
+    assert marked > 50  # the queries do match these articles
+
+
+def test_a_text_is_kept_only_after_it_comes_back():
+    recent = RecentTexts(size=2, admit_after=3)
+    assert recent.analyzed("first text", "en") is None
+    assert recent.analyzed("first text", "en") is None
+    kept = recent.analyzed("first text", "en")
+    assert kept is not None and "first" in kept[0]
+    assert recent.analyzed("first text", "en") is kept  # kept, not analyzed again
+    for text in ("second", "third"):
+        for _ in range(3):
+            recent.analyzed(text, "en")
+    assert recent.analyzed("first text", "en") is None  # evicted: two texts are kept
+
+
+def test_marks_land_on_the_original_characters():
+    text = "שורה ראשונה\nוהלקוחות שׁלנו משתמשים בַּמערכת"
+    surfaces, readings = _terms("לקוח מערכת", "he")
+    for spans in (_scan(text, "he", surfaces, readings, 3), _look_up(analyze_text(text, "he"), surfaces, readings, 3)):
+        assert [text[s:e] for s, e in spans] == ["והלקוחות", "בַּמערכת"]
