@@ -46,6 +46,7 @@ class LoadResult:
     mean: float
     max: float
     notes: list[str] = field(default_factory=list)
+    server: str = ""  # how the server ran (processes)
 
     @property
     def rps(self) -> float:
@@ -88,10 +89,13 @@ def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
 class Server:
     """``kb serve`` in a subprocess, over a content tree, with its own index folder."""
 
-    def __init__(self, content: Path, index: Path, log: Path, threads: int | None = None) -> None:
+    def __init__(
+        self, content: Path, index: Path, log: Path, threads: int | None = None, workers: int | None = None
+    ) -> None:
         self.content, self.index, self.log_path = Path(content), Path(index), Path(log)
         self.port = free_port()
         self.threads = threads
+        self.workers = workers
         self.proc: subprocess.Popen | None = None
         self.started_at = 0.0
 
@@ -99,6 +103,8 @@ class Server:
         env = dict(os.environ, KB_AUTO_INDEX="true", PYTHONUNBUFFERED="1")
         if self.threads:
             env["KB_THREADS"] = str(self.threads)
+        if self.workers:
+            env["KB_WORKERS"] = str(self.workers)
         kb = Path(sys.executable).with_name("kb")
         command = [str(kb)] if kb.exists() else [sys.executable, "-m", "kb.cli"]
         command += ["serve", "--host", HOST, "--port", str(self.port)]

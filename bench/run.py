@@ -13,7 +13,8 @@ Then, over the real content (``content/``), a ``kb serve`` subprocess on
 at start-up, and already built), its memory (VmRSS, VmHWM), and requests/s
 with p50/p99 latency under 16 connections for ``/static/site.css`` (the
 floor), the article pages and ``/api/search`` with varied queries; ratios
-are against the stylesheet.
+are against the stylesheet. The stylesheet and ``/api/search`` are measured
+again with one worker process per core (``--workers``).
 
 Everything is measured with ``time.perf_counter`` after a warm-up, in the
 same run as its baseline; nothing asserts a timing. Indexes live in a
@@ -54,6 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (1000, 10_000)
 SEARCH_REPEATED = "/api/search, repeated queries"
 SEARCH_DISTINCT = "/api/search, every request distinct"
+SINGLE_PROCESS = "1 process (waitress)"
 #: The goals of the optimisation work (informational: never asserted).
 TARGETS = {
     "p50_ms": 10.0,
@@ -225,6 +227,22 @@ class HttpResult:
     queue_warnings: int
 
 
+def _load_runs(server, targets, label: str, wrk, generator: str, args) -> list:
+    runs = []
+    for name, paths, connections, unique in targets:
+        log(f"HTTP: {name} ({label}): warm-up {args.http_warmup:.0f} s, then {args.http_seconds:.0f} s ({generator})")
+        for seconds, keep in ((args.http_warmup, False), (args.http_seconds, True)):
+            if generator == "wrk":
+                run = load.run_wrk(wrk, server.port, name, paths, connections, seconds, unique=unique)
+            else:
+                run = load.run_python(server.port, name, paths, connections, seconds, unique=unique)
+            if keep:
+                run.server = label
+                runs.append(run)
+        log(f"HTTP: {name}: {run.rps:,.0f} req/s, p50 {ms(run.p50)} ms, p99 {ms(run.p99)} ms")
+    return runs
+
+
 def bench_http(real: KnowledgeBase, args, work: Path) -> HttpResult:
     content = Path(args.content).resolve()
     index = work / "http-index"
@@ -272,20 +290,23 @@ def bench_http(real: KnowledgeBase, args, work: Path) -> HttpResult:
         log(f"HTTP: priming the result cache with the {len(set(searches))} repeated queries")
         for path in dict.fromkeys(searches):
             load.get(server.port, path, timeout=30)
-        runs = []
-        for name, paths, connections, unique in targets:
-            log(f"HTTP: {name}: warm-up {args.http_warmup:.0f} s, then {args.http_seconds:.0f} s ({generator})")
-            for seconds, keep in ((args.http_warmup, False), (args.http_seconds, True)):
-                if generator == "wrk":
-                    run = load.run_wrk(wrk, server.port, name, paths, connections, seconds, unique=unique)
-                else:
-                    run = load.run_python(server.port, name, paths, connections, seconds, unique=unique)
-                if keep:
-                    runs.append(run)
-            log(f"HTTP: {name}: {run.rps:,.0f} req/s, p50 {ms(run.p50)} ms, p99 {ms(run.p99)} ms")
+        runs = _load_runs(server, targets, SINGLE_PROCESS, wrk, generator, args)
         end = server.memory()
     finally:
         server.stop()
+    if args.workers > 1:
+        # The same server as deployed on several cores: gunicorn, one process per worker, one read-only index.
+        label = f"{args.workers} worker processes (gunicorn)"
+        log(f"HTTP: {label}")
+        server = load.Server(content, index, logfile, workers=args.workers)
+        try:
+            server.start()
+            server.wait_ready(probe)
+            for path in dict.fromkeys(searches):
+                load.get(server.port, path, timeout=30)
+            runs += _load_runs(server, [targets[0], targets[2], targets[3]], label, wrk, generator, args)
+        finally:
+            server.stop()
     text = logfile.read_text(errors="replace") if logfile.exists() else ""
     return HttpResult(
         cold_start_s=cold,
@@ -483,17 +504,17 @@ def report(sizes: list[SizeResult], http: HttpResult | None, args, real: Knowled
             "",
         ]
     if http:
-        css = http.runs[0]
         out += [
             "## HTTP (real content)",
             "",
-            f"`kb serve` (waitress, {http.threads} threads) over content/ ({len(real.articles)} articles) on "
+            f"`kb serve` ({http.threads} threads per process) over content/ ({len(real.articles)} articles) on "
             f"127.0.0.1; load by {http.generator}, {args.http_seconds:.0f} s per row after a "
-            f"{args.http_warmup:.0f} s warm-up, latency in ms; ratios against the stylesheet (the floor). "
-            "The load generator shares the machine's 2 cores with the server.",
+            f"{args.http_warmup:.0f} s warm-up, latency in ms; ratios against the stylesheet served by the same "
+            "server (the floor). The load generator shares the machine's 2 cores with the server.",
             "",
             table(
                 [
+                    "server",
                     "target",
                     "connections",
                     "req/s",
@@ -506,6 +527,7 @@ def report(sizes: list[SizeResult], http: HttpResult | None, args, real: Knowled
                 ],
                 [
                     [
+                        run.server,
                         run.name,
                         str(run.connections),
                         f"{run.rps:,.0f}",
@@ -513,8 +535,8 @@ def report(sizes: list[SizeResult], http: HttpResult | None, args, real: Knowled
                         ms(run.p99),
                         ms(run.max),
                         f"{run.non_2xx} / {run.socket_errors}",
-                        ratio(run.rps, css.rps),
-                        ratio(run.p99, css.p99),
+                        ratio(run.rps, _floor(http, run).rps),
+                        ratio(run.p99, _floor(http, run).p99),
                     ]
                     for run in http.runs
                 ],
@@ -539,6 +561,11 @@ def report(sizes: list[SizeResult], http: HttpResult | None, args, real: Knowled
     return "\n".join(out)
 
 
+def _floor(http: HttpResult, run):
+    """The stylesheet run of the server that served ``run``."""
+    return next(r for r in http.runs if r.server == run.server)
+
+
 def targets(sizes: list[SizeResult], http: HttpResult | None) -> list[str]:
     rows = []
 
@@ -557,13 +584,16 @@ def targets(sizes: list[SizeResult], http: HttpResult | None) -> list[str]:
         )
         inc = _median(at.incremental_s)
         add(f"10k articles: incremental < {TARGETS['incremental_s']:.0f} s", f"{secs(inc)} s", inc < 1)
-    if http:
-        css = http.runs[0]
+    for server in dict.fromkeys(r.server for r in http.runs) if http else ():
+        css = next(r for r in http.runs if r.server == server)
         for prefix in (SEARCH_DISTINCT, SEARCH_REPEATED):
-            search = next((r for r in http.runs if r.name.startswith(prefix) and r.connections > 1), None)
+            search = next(
+                (r for r in http.runs if r.server == server and r.name.startswith(prefix) and r.connections > 1), None
+            )
             if not search:
                 continue
             what = "distinct queries (cache misses)" if prefix == SEARCH_DISTINCT else "repeated queries (cache hits)"
+            what += f", {server}"
             add(
                 f"real KB: /api/search p99 < {TARGETS['http_p99_ms']:.0f} ms at {search.connections} connections, "
                 + what,
@@ -601,6 +631,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="1,000 articles, fewer queries, short HTTP runs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="also measure kb serve with this many worker processes (default: one per core; 1: skip)",
+    )
     parser.add_argument("--http-seconds", type=float, help="seconds per HTTP run (default 10; --quick 3)")
     parser.add_argument("--http-warmup", type=float, help="seconds of warm-up before each run (default 2)")
     parser.add_argument("--http-queries", type=int, default=200, help="distinct /api/search queries cycled")

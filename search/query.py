@@ -240,16 +240,16 @@ class SearchEngine:
         searcher = searchers[lang]
         target = self._scorer(lang, searcher)
         combined = np.zeros(target.size, dtype=np.float64)
-        target_owners: dict = {}
+        target_terms: frozenset = frozenset()
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
             scorer = self._scorer(plan_lang, plan_searcher)
-            query, owners, per_word = _compile(plan, plan_searcher, scorer)
+            compiled = _compile(plan, plan_searcher, scorer)
             if plan_lang == lang:
-                target_owners = owners
-            if query is None:
+                target_terms = compiled.terms
+            scores = _score_plan(scorer, plan_searcher, compiled, len(plan.words))
+            if scores is None:
                 continue
-            scores = _score_plan(scorer, plan_searcher, query, per_word, len(plan.words))
             if plan_lang == lang:
                 combined += scores
             else:
@@ -261,7 +261,7 @@ class SearchEngine:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
         ranked = _best(combined, keys, limit)
-        surfaces, readings = _match_terms(plans[lang], target_owners) if lang in plans else (frozenset(), frozenset())
+        surfaces, readings = _match_terms(plans[lang], target_terms) if lang in plans else (frozenset(), frozenset())
         hits = []
         for docnum in ranked:
             stored = searcher.stored_fields(docnum)
@@ -331,23 +331,15 @@ def _near(reader, word: QueryWord) -> list[str]:
     return sorted(found, key=lambda t: (-found[t], t))[:6]
 
 
-def _word_query(
-    word: QueryWord,
-    searcher,
-    scorer: BulkScorer,
-    scale: float,
-    fuzzy: bool,
-    owners: dict,
-    owner: int | None,
-    parts=tuple(FIELD_WEIGHTS),
-):
+def _word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool):
     """Or over the parts of the article; in each part the best of the word's forms counts.
 
     Only forms the index holds become term queries: a Hebrew or Arabic word
-    has a dozen readings, most of which match nothing. ``owners`` learns
-    which word each term stands for (``owner``), to count the words a
-    document matches.
+    has a dozen readings, most of which match nothing. A glossary synonym
+    weighs less, is looked for where an article names its subject, and gets
+    no near spellings.
     """
+    scale, parts = (SYNONYM, SYNONYM_PARTS) if synonym else (1.0, tuple(FIELD_WEIGHTS))
     present = {
         # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
         # they match too many unrelated words for what they add.
@@ -358,7 +350,7 @@ def _word_query(
         ]
         for part in parts
     }
-    near = _near(searcher.reader(), word) if fuzzy and not any(present.values()) else []
+    near = _near(searcher.reader(), word) if not synonym and not any(present.values()) else []
     per_part = []
     for part in parts:
         weight = FIELD_WEIGHTS[part]
@@ -368,53 +360,79 @@ def _word_query(
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
-            if owner is not None:
-                owners.update({(form.fieldname, form.text.encode()): owner for form in forms})
     return Q.Or(per_part) if per_part else None
 
 
-def _compile(plan: _Plan, searcher, scorer: BulkScorer) -> tuple[Q.Query | None, dict, list]:
-    """The query for one language's index, which query word each term stands for, and each word's query."""
-    owners: dict[tuple[str, bytes], int] = {}
-    per_word = [_word_query(w, searcher, scorer, 1.0, True, owners, i) for i, w in enumerate(plan.words)]
-    optional = [q for q in per_word if q is not None]
-    optional += [
-        q for w in plan.synonyms if (q := _word_query(w, searcher, scorer, SYNONYM, False, owners, None, SYNONYM_PARTS))
-    ]
+@dataclass(frozen=True)
+class _Word:
+    """A query word compiled against one language's index of a build (kept and shared: read-only)."""
+
+    query: Q.Query | None
+    terms: frozenset[tuple[str, str]]  # (field, term) the query looks for
+    scores: np.ndarray | None  # every document's score, None when nothing matches
+
+
+def _compiled_word(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool) -> _Word:
+    """The word's query and scores; words recur across queries far more than queries do, so they are kept."""
+
+    def compile_word() -> _Word:
+        query = _word_query(word, searcher, scorer, synonym)
+        if query is None:
+            return _Word(None, frozenset(), None)
+        scores = scorer.scores(searcher, query)
+        scores.flags.writeable = False
+        terms = frozenset((t.fieldname, t.text) for t in query.leaves())
+        return _Word(query, terms, scores)
+
+    return scorer.remember(("word", word.surface, synonym), compile_word)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One language's part of a query: its words, glossary synonyms and required phrases."""
+
+    words: list[_Word]
+    synonyms: list[_Word]
+    required: Q.Query | None
+
+    @property
+    def terms(self) -> frozenset[tuple[str, str]]:
+        return frozenset().union(*(w.terms for w in self.words))
+
+
+def _compile(plan: _Plan, searcher, scorer: BulkScorer) -> _Compiled:
+    words = [_compiled_word(w, searcher, scorer, synonym=False) for w in plan.words]
+    synonyms = [_compiled_word(w, searcher, scorer, synonym=True) for w in plan.synonyms]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
         if len(words) > 1
     ]
-    per_word = [q for q in per_word if q is not None] if plan.words else []
-    if not optional and not required:
-        return None, owners, per_word
-    if required:
-        return (Q.AndMaybe(Q.And(required), Q.Or(optional)) if optional else Q.And(required)), owners, per_word
-    return Q.Or(optional), owners, per_word
+    return _Compiled(words, synonyms, Q.And(required) if required else None)
 
 
-def _score_plan(scorer: BulkScorer, searcher, query, per_word: list, n_words: int) -> np.ndarray:
-    """Every document's score for one language's part of the query.
+def _score_plan(scorer: BulkScorer, searcher, compiled: _Compiled, n_words: int) -> np.ndarray | None:
+    """Every document's score for one language's part of the query (None: it matches nothing).
 
-    A document matching few of the query's words keeps part of its score
-    (:data:`COORDINATION`): the bulk scorer counts matched words for every
-    document, not only the best few.
+    Words and synonyms add up; phrases are required. A document matching few
+    of the query's words keeps part of its score (:data:`COORDINATION`): the
+    bulk scorer counts matched words for every document, not only the best
+    few.
     """
-    if isinstance(query, Q.AndMaybe):
-        required, optional = query.a, query.b
-    elif isinstance(query, Q.And):
-        required, optional = query, None
-    else:
-        required, optional = None, query
-    scores = scorer.scores(searcher, optional) if optional is not None else np.zeros(scorer.size)
-    if required is not None:
-        phrase = scorer.matching(searcher, required)
+    vectors = [w.scores for w in compiled.words if w.scores is not None]
+    extra = [w.scores for w in compiled.synonyms if w.scores is not None]
+    if not vectors and not extra and compiled.required is None:
+        return None
+    scores = np.zeros(scorer.size, dtype=np.float64)
+    for vector in vectors + extra:
+        scores += vector
+    if compiled.required is not None:
+        phrase = scorer.matching(searcher, compiled.required)
         scores = np.where(phrase > 0, phrase + scores, 0.0)
     if n_words:
         matched = np.zeros(scorer.size, dtype=np.float64)
-        for word_query in per_word:
-            matched += scorer.scores(searcher, word_query) > 0
+        for vector in vectors:
+            matched += vector > 0
         scores *= COORDINATION + (1 - COORDINATION) * matched / n_words
     return scores
 
@@ -430,13 +448,13 @@ def _best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
     return sorted(candidates.tolist(), key=lambda d: (-scores[d], keys[d]))[:limit]
 
 
-def _match_terms(plan: _Plan, owners: dict) -> tuple[frozenset[str], frozenset[str]]:
+def _match_terms(plan: _Plan, terms: frozenset) -> tuple[frozenset[str], frozenset[str]]:
     """The forms that count as a match in snippets: what the query searched for, near spellings included."""
     surfaces, readings = set(), set()
     for word in plan.words + plan.synonyms:
         surfaces.add(word.surface)
         readings |= word.readings
-    readings |= {term.decode() for name, term in owners if name.endswith("_s")}
+    readings |= {term for name, term in terms if name.endswith("_s")}
     return frozenset(surfaces), frozenset(readings)
 
 

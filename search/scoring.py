@@ -29,6 +29,8 @@ from whoosh.scoring import BM25F
 
 #: Postings whose scores are kept in memory per build (about 12 bytes each).
 MAX_CACHED_POSTINGS = 4_000_000
+#: Document scores kept for compiled query words, per language of a build (8 bytes each).
+MAX_CACHED_SCORES = 4_000_000
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
@@ -62,6 +64,8 @@ class BulkScorer:
                 self._field_lengths(searcher, name)
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
+        self._remembered: OrderedDict = OrderedDict()
+        self.max_remembered = max(64, MAX_CACHED_SCORES // max(self.size, 1))
 
     # -- terms ---------------------------------------------------------------
 
@@ -81,6 +85,20 @@ class BulkScorer:
                 while self._held > self.max_postings and len(self._terms) > 1:
                     _, (ids, _) = self._terms.popitem(last=False)
                     self._held -= len(ids) + 1
+        return found
+
+    def remember(self, key, compute):
+        """``compute()``, kept under ``key`` for this build (callers keep what they store read-only)."""
+        with self._lock:
+            found = self._remembered.get(key)
+            if found is not None:
+                self._remembered.move_to_end(key)
+                return found
+        found = compute()
+        with self._lock:
+            self._remembered[key] = found
+            while len(self._remembered) > self.max_remembered:
+                self._remembered.popitem(last=False)
         return found
 
     def has(self, searcher, fieldname: str, text: str) -> bool:

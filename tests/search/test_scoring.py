@@ -75,14 +75,28 @@ def test_bulk_scores_equal_whooshs_own(updated_index, text, lang):
     with ix.searcher(weighting=BM25F()) as searcher:
         assert len(searcher.reader().leaf_readers()) == 2 and searcher.reader().has_deletions()
         scorer = BulkScorer(searcher)
-        query, _, per_word = _compile(_Plan(analyze_words(text, lang)), searcher, scorer)
-        assert query is not None
-        for q in [query, *per_word]:
-            expected = _whoosh_scores(searcher, q)
-            found = _bulk_scores(scorer, searcher, q)
+        compiled = _compile(_Plan(analyze_words(text, lang)), searcher, scorer)
+        words = [w for w in compiled.words if w.query is not None]
+        assert words
+        whole = Q.Or([w.query for w in words])
+        for query, found in [(whole, _bulk_scores(scorer, searcher, whole))] + [
+            (w.query, {int(d): float(w.scores[d]) for d in w.scores.nonzero()[0]}) for w in words
+        ]:
+            expected = _whoosh_scores(searcher, query)
             assert found.keys() == expected.keys()
             for docnum, score in expected.items():
                 assert found[docnum] == pytest.approx(score, rel=1e-6)
+
+
+def test_compiled_words_are_kept_and_read_only(updated_index):
+    ix = whoosh_index.open_dir(str(updated_index / "he"))
+    with ix.searcher() as searcher:
+        scorer = BulkScorer(searcher)
+        first = _compile(_Plan(analyze_words("והלקוחות", "he")), searcher, scorer).words[0]
+        again = _compile(_Plan(analyze_words("הלקוחות והלקוחות", "he")), searcher, scorer).words[1]
+        assert again is first
+        with pytest.raises(ValueError):
+            first.scores[0] = 1.0
 
 
 def test_deleted_documents_never_score(updated_index):
