@@ -102,17 +102,17 @@ class IcuTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
+        for text, pos, s, e in self.words(value, tokenize):
+            yield _token(text, start_pos + pos, start_char + s, start_char + e, positions, chars, removestops, mode)
+
+    def words(self, value: str, tokenize: bool = True):
+        """(text, position, start, end) of every word: what the tokens are made of, without making them."""
         spans = self.spans(value) if tokenize else [(0, len(value))]
         for pos, (s, e) in enumerate(spans):
-            yield _token(
-                value[s:e], start_pos + pos, start_char + s, start_char + e, positions, chars, removestops, mode
-            )
+            yield value[s:e], pos, s, e
             if pos and value[spans[pos - 1][1] : s] in _HYPHENS and _latin(value[s]) and _latin(value[s - 2]):
                 ps = spans[pos - 1][0]
-                joined = value[ps : s - 1] + value[s:e]
-                yield _token(
-                    joined, start_pos + pos - 1, start_char + ps, start_char + e, positions, chars, removestops, mode
-                )
+                yield value[ps : s - 1] + value[s:e], pos - 1, ps, e
 
 
 _THREAD = threading.local()
@@ -265,7 +265,17 @@ def surface_words(text: str, lang: str) -> tuple[tuple[str, int], ...]:
     An article part is indexed into two fields; the few most recent texts
     are kept, so each is tokenized once.
     """
-    return tuple((t.text, t.pos) for t in surface_analyzer(lang)(text, positions=True))
+    # The surface analyzer's chain (SurfaceFilter, then StopFilter dropping stop words), without Token objects.
+    stops = stop_words()
+    out = []
+    for word, pos, _, _ in IcuTokenizer(lang).words(text):
+        form = surface(word)
+        if not any(ch.isalnum() for ch in form):
+            continue
+        acronym = word.isascii() and word.isupper() and len(word) >= 2
+        if acronym or (len(form) > 1 and form not in stops):
+            out.append((form, pos))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.analysis import IcuTokenizer, analyze, stem_analyzer, surface_analyzer
 from search.arabic import variants as ar_variants
@@ -149,3 +151,16 @@ def test_fields_index_what_their_analyzers_would(text, lang):
         )
         assert sorted(field.index(text)) == whooshs
         assert whooshs
+
+
+_ALPHABET = "אבגדהוזחטיכלמנסעפצקרשתךםןףץ" + "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "abcXYZ" + "ְַָּ" + " -'\"״.,:\n0123"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_surface_words_follow_the_surface_analyzer(text):
+    from search.analysis import surface_words
+
+    for lang in ("he", "ar", "en"):
+        expected = tuple((t.text, t.pos) for t in surface_analyzer(lang)(text, positions=True))
+        assert surface_words(text, lang) == expected
