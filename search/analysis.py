@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import stopwordsiso
 from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
@@ -248,8 +248,9 @@ class VariantFilter(Filter):
                 yield copy
 
 
+@cache
 def surface_analyzer(lang: str):
-    """Exact fields: the surface form of each word."""
+    """Exact fields: the surface form of each word (one chain per language, shared: it keeps no state)."""
     return IcuTokenizer(lang) | SurfaceFilter() | StopFilter()
 
 

@@ -26,8 +26,16 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+#: Every ending a rule above can rewrite (most words end otherwise, and skip the patterns).
+_ENDINGS = (
+    *("isation", "isations", "ise", "ises", "ised", "ising", "yse", "yses", "ysed", "ysing"),
+    *("our", "ours", "oured", "ouring", "ourable", "tre", "tres", "ogue", "ogues", "mme", "mmes"),
+    *("lled", "lling", "ller", "llers"),
+)
+
+
 def americanize(word: str) -> str:
-    if len(word) < 6:
+    if len(word) < 6 or not word.endswith(_ENDINGS):
         return word
     for pattern, replacement in _SPELLING:
         changed = pattern.sub(replacement, word)

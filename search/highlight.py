@@ -7,6 +7,8 @@ characters (vowel marks and prefixes included).
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import threading
 from collections import OrderedDict
 from html import escape
@@ -20,20 +22,26 @@ TEXTS_KEPT = 256
 #: Times a text is scanned before it is kept analyzed.
 ADMIT_AFTER = 3
 #: Lines with matches read before a snippet window is chosen.
-MATCHED_LINES = 3
+MATCHED_LINES = 2
 
 
 def matches(
-    text: str, lang: str, surfaces: frozenset[str], readings: frozenset[str], lines: int = MATCHED_LINES
+    text: str,
+    lang: str,
+    surfaces: frozenset[str],
+    readings: frozenset[str],
+    lines: int = MATCHED_LINES,
+    verdicts: dict[str, bool] | None = None,
 ) -> list[tuple[int, int]]:
     """(start, end) of each word of ``text`` the query matches (the same words the analyzers see).
 
     Only the first ``lines`` lines (paragraphs, list items) with matches
     count: a snippet shows one window, near the top of what matched.
+    ``verdicts`` (word -> matches) may be shared by the texts of one search.
     """
     analyzed = _RECENT.analyzed(text, lang)
     if analyzed is None:
-        return _scan(text, lang, surfaces, readings, lines)
+        return _scan(text, lang, surfaces, readings, lines, {} if verdicts is None else verdicts)
     return _look_up(analyzed, surfaces, readings, lines)
 
 
@@ -43,10 +51,9 @@ def _look_up(analyzed, surfaces, readings, lines: int) -> list[tuple[int, int]]:
     matched = {w for w in surfaces if w in places}
     for reading in readings:
         matched.update(by_reading.get(reading, ()))
-    found = sorted(place for word in matched for place in places[word])
     kept_lines: set[int] = set()
     spans = []
-    for start, end, line in found:
+    for start, end, line in heapq.merge(*(places[word] for word in matched)):  # in text order, read lazily
         if line not in kept_lines:
             if len(kept_lines) >= lines:
                 break
@@ -55,11 +62,10 @@ def _look_up(analyzed, surfaces, readings, lines: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _scan(text: str, lang: str, surfaces, readings, lines: int) -> list[tuple[int, int]]:
+def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, bool]) -> list[tuple[int, int]]:
     """:func:`matches` for a text seen for the first time: read a line at a time, stop after ``lines``."""
     found: list[tuple[int, int]] = []
     tokenizer = IcuTokenizer(lang)
-    seen: dict[str, bool] = {}  # a word's verdict, by its spelling in the text
     offset, matched_lines = 0, 0
     for line in text.split("\n"):
         before = len(found)
@@ -141,9 +147,10 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS)
     """HTML: the window of ``text`` holding the most matches, escaped, matches in ``<mark>``."""
     if not spans:
         return escape(_clip(text, 0, width))
+    ends = [e for _, e in spans]  # spans are words in text order: their ends ascend too
     best, best_count = 0, -1
     for i, (start, _) in enumerate(spans):
-        count = sum(1 for s, e in spans[i:] if e <= start + width)
+        count = bisect.bisect_right(ends, start + width) - i
         if count > best_count:
             best, best_count = i, count
     start = spans[best][0]

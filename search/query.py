@@ -51,6 +51,8 @@ OTHER_LANGUAGE = 0.8
 FEW_RESULTS = 3
 #: How many recent results each engine keeps (a popular query is answered from memory).
 CACHE_SIZE = 512
+#: The fields of the short parts, whose term lists are small enough to keep in memory.
+SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
 #: Where near spellings are looked for: the title, and the body, which holds nearly every word an article uses
 #: (each field looked in is one more walk of a term graph).
 NEAR_PARTS = ("title", "body")
@@ -214,7 +216,7 @@ class SearchEngine:
         with self._lock:
             scorer = self._scorers.get(key)
         if scorer is None:
-            scorer = BulkScorer(searcher)
+            scorer = BulkScorer(searcher, lexicon_fields=SHORT_FIELDS)
             with self._lock:
                 if self._scorers and next(iter(self._scorers))[0] != key[0]:
                     self._scorers.clear()  # a new build: the old build's scores go
@@ -263,8 +265,9 @@ class SearchEngine:
         ranked = _best(combined, keys, limit)
         surfaces, readings = _match_terms(plans[lang], target_terms) if lang in plans else (frozenset(), frozenset())
         hits = []
+        verdicts: dict[str, bool] = {}  # which words of the texts match, shared by this search's snippets
         for docnum in ranked:
-            stored = searcher.stored_fields(docnum)
+            stored = target.remember(("stored", docnum), lambda d=docnum: searcher.stored_fields(d))
             hits.append(
                 SearchHit(
                     id=stored["id"],
@@ -272,7 +275,10 @@ class SearchEngine:
                     title=stored["title"],
                     url=article_url(lang, stored["id"]),
                     category=stored["category"],
-                    snippet=_snippet(stored, lang, surfaces, readings),
+                    snippet=target.remember(
+                        ("snippet", docnum, surfaces, readings),
+                        lambda s=stored: _snippet(s, lang, surfaces, readings, verdicts),
+                    ),
                     score=round(float(combined[docnum]), 4),
                 )
             )
@@ -458,9 +464,9 @@ def _match_terms(plan: _Plan, terms: frozenset) -> tuple[frozenset[str], frozens
     return frozenset(surfaces), frozenset(readings)
 
 
-def _snippet(stored: dict, lang: str, surfaces, readings) -> str:
+def _snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bool]) -> str:
     for name in ("text", "summary"):
-        spans = matches(stored[name], lang, surfaces, readings)
+        spans = matches(stored[name], lang, surfaces, readings, verdicts=verdicts)
         if spans:
             return snippet(stored[name], spans)
     return snippet(stored["summary"], [])

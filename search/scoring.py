@@ -19,12 +19,14 @@ a reading it does not contain; here the maximum is taken per document.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as Q
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 #: Postings whose scores are kept in memory per build (about 12 bytes each).
@@ -46,13 +48,20 @@ class BulkScorer:
     from them is shared.
     """
 
-    def __init__(self, searcher, weighting: BM25F | None = None, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+    def __init__(
+        self,
+        searcher,
+        weighting: BM25F | None = None,
+        max_postings: int = MAX_CACHED_POSTINGS,
+        lexicon_fields: tuple[str, ...] = (),
+    ) -> None:
         weighting = weighting or BM25F()
         self.B, self.K1 = weighting.B, weighting.K1
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.alive = np.ones(self.size, dtype=bool)
-        if reader.has_deletions():
+        self.deletions = reader.has_deletions()
+        if self.deletions:
             for docnum in range(self.size):
                 if reader.is_deleted(docnum):
                     self.alive[docnum] = False
@@ -62,6 +71,12 @@ class BulkScorer:
         for name, field in reader.schema.items():  # read now, not in the middle of someone's search
             if field.scorable:
                 self._field_lengths(searcher, name)
+        # Small fields' whole term lists, in memory: most terms a query tries are in none of them, and a set
+        # answers that faster than a look-up on disk.
+        self._lexicons = {
+            name: frozenset(term.decode("utf-8") for leaf, _ in reader.leaf_readers() for term in leaf.lexicon(name))
+            for name in lexicon_fields
+        }
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
         self._remembered: OrderedDict = OrderedDict()
@@ -103,24 +118,34 @@ class BulkScorer:
 
     def has(self, searcher, fieldname: str, text: str) -> bool:
         """True when the index holds the term (its scores are computed and kept: they are wanted next)."""
+        lexicon = self._lexicons.get(fieldname)
+        if lexicon is not None and text not in lexicon:
+            return False
         return len(self.term(searcher, fieldname, text)[0]) > 0
 
     def _score_term(self, searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         reader = searcher.reader()
-        if not reader.doc_frequency(fieldname, text):
+        found = []  # (leaf, offset, postings) of the segments holding the term
+        frequency = 0
+        for leaf, offset in reader.leaf_readers():
+            try:
+                frequency += leaf.term_info(fieldname, text).doc_frequency()
+            except TermNotFound:
+                continue
+            found.append((leaf, offset))
+        if not frequency:
             return _EMPTY
         ids, weights = [], []
-        for leaf, offset in reader.leaf_readers():
-            if (fieldname, text) not in leaf:
-                continue
+        for leaf, offset in found:
             leaf_ids, leaf_weights = postings(leaf.postings(fieldname, text))
-            ids.extend(d + offset for d in leaf_ids)
+            ids.extend(leaf_ids if not offset else (d + offset for d in leaf_ids))
             weights.extend(leaf_weights)
         docnums = np.fromiter(ids, dtype=np.int64, count=len(ids))
         tf = np.fromiter(weights, dtype=np.float64, count=len(weights))
-        keep = self.alive[docnums]
-        docnums, tf = docnums[keep], tf[keep]
-        idf = searcher.idf(fieldname, text)
+        if self.deletions:
+            keep = self.alive[docnums]
+            docnums, tf = docnums[keep], tf[keep]
+        idf = math.log(self.size / (frequency + 1)) + 1  # Whoosh's (WeightingModel.idf), from the same counts
         avgfl = searcher.avg_field_length(fieldname) or 1
         lengths = self._field_lengths(searcher, fieldname)[docnums]
         K1, B = self.K1, self.B

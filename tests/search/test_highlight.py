@@ -33,7 +33,7 @@ def test_kept_analysis_marks_what_a_scan_marks(lang, lines):
         analyzed = analyze_text(article.text, lang)
         for query in QUERIES[lang]:
             surfaces, readings = _terms(query, lang)
-            scanned = _scan(article.text, lang, surfaces, readings, lines)
+            scanned = _scan(article.text, lang, surfaces, readings, lines, {})
             assert _look_up(analyzed, surfaces, readings, lines) == scanned
             marked += len(scanned)
     assert marked > 50  # the queries do match these articles
@@ -55,5 +55,6 @@ def test_a_text_is_kept_only_after_it_comes_back():
 def test_marks_land_on_the_original_characters():
     text = "שורה ראשונה\nוהלקוחות שׁלנו משתמשים בַּמערכת"
     surfaces, readings = _terms("לקוח מערכת", "he")
-    for spans in (_scan(text, "he", surfaces, readings, 3), _look_up(analyze_text(text, "he"), surfaces, readings, 3)):
+    scanned = _scan(text, "he", surfaces, readings, 3, {})
+    for spans in (scanned, _look_up(analyze_text(text, "he"), surfaces, readings, 3)):
         assert [text[s:e] for s, e in spans] == ["והלקוחות", "בַּמערכת"]
