@@ -73,3 +73,18 @@ def test_analyze_lists_every_term_with_offsets(client):
 def test_analyze_requires_text_and_lang(client):
     assert client.get("/api/analyze", query_string={"lang": "he"}).status_code == 400
     assert client.get("/api/analyze", query_string={"text": "x", "lang": "xx"}).status_code == 400
+
+
+def test_server_processes_collect_cycles_rarely():
+    import gc
+
+    from web.server import GC_THRESHOLDS, tune_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0  # what start-up loaded stays out of collections
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
