@@ -49,6 +49,7 @@ class Glossary:
 
     def __init__(self, concepts: tuple[Concept, ...]) -> None:
         self.concepts = concepts
+        self._analyzed: dict[tuple[str, str], tuple[QueryWord, ...]] = {}
         # Terms by every reading of their first word: (concept index, the term's words as (deep, readings)).
         self._by_first: dict[str, list[tuple[int, tuple[tuple[str, frozenset[str]], ...]]]] = {}
         for index, concept in enumerate(concepts):
@@ -70,6 +71,14 @@ class Glossary:
                     found[index] = max(found.get(index, 0), n)
         ranked = sorted(found, key=lambda i: (-found[i], i))[:MAX_CONCEPTS]
         return [self.concepts[i] for i in ranked]
+
+    def analyzed(self, term: str, lang: str) -> tuple[QueryWord, ...]:
+        """A glossary term's words, analyzed once (terms come back query after query)."""
+        key = (term, lang)
+        found = self._analyzed.get(key)
+        if found is None:
+            found = self._analyzed[key] = tuple(analyze_words(term, lang))
+        return found
 
     def expansions(self, words: list[QueryWord], lang: str) -> list[str]:
         """Terms in ``lang`` for the concepts the query mentions."""

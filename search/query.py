@@ -15,6 +15,7 @@ and credited to the same article in the language asked for.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from kb.model import LANGUAGES, article_url
 from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
-from .index import FIELD_WEIGHTS, SKELETON_PARTS, BuildInfo, check_fresh, current_build, open_indexes
+from .index import CURRENT, FIELD_WEIGHTS, SKELETON_PARTS, BuildInfo, check_fresh, current_build, open_indexes
 from .normalize import script
 from .scoring import BulkScorer
 
@@ -152,6 +153,9 @@ class SearchEngine:
         an index. Later, a new build that cannot be opened (damaged, deleted)
         is logged and the build already open goes on serving.
         """
+        opened = self._opened
+        if opened is not None and _link(self.index_root) == opened[0].name:
+            return opened[2]  # the usual case, one system call: the build open is still the current one
         with self._lock:
             try:
                 path = current_build(self.index_root)
@@ -295,13 +299,21 @@ class SearchEngine:
                 continue
             plan = _Plan(list(own))
             for term in self.glossary.expansions(words, plan_lang):
-                plan.synonyms.extend(analyze_words(term, plan_lang))
+                plan.synonyms.extend(self.glossary.analyzed(term, plan_lang))
             for phrase in parsed.phrases:
                 phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)]
                 if phrase_words and (plan_lang == lang or script(phrase_words[0]) == plan_lang):
                     plan.phrases.append(phrase_words)
             plans[plan_lang] = plan
         return plans
+
+
+def _link(index_root: Path) -> str | None:
+    """Where the index's ``current`` link points (a build folder's name), or None."""
+    try:
+        return os.readlink(index_root / CURRENT)
+    except OSError:
+        return None
 
 
 def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
