@@ -138,9 +138,8 @@ class SearchEngine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: tuple[Path, dict, BuildInfo] | None = None
-        # Per build and language: term scores and document keys, shared by the threads.
-        self._scorers: dict[tuple[Path, str], BulkScorer] = {}
-        self._carries: dict[tuple[Path, str, str], np.ndarray] = {}
+        # Per build: each language's scorer (term scores, document keys), cross-language maps.
+        self._builds: OrderedDict[Path, dict] = OrderedDict()
         # Recent results, keyed on the query, its options and the build that answered it.
         self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
         self.cache_size = cache_size
@@ -171,7 +170,8 @@ class SearchEngine:
                 log.warning("keeping the open search index: %s", exc)
             return self._opened[2]
 
-    def _searchers(self) -> dict:
+    def _searchers(self) -> tuple[Path, dict]:
+        """This thread's searchers of the current build, and that build's folder."""
         self.refresh()
         path, indexes, _ = self._opened
         cached = getattr(self._local, "searchers", None)
@@ -181,7 +181,7 @@ class SearchEngine:
                     searcher.close()
             cached = (path, {lang: ix.searcher(weighting=BM25F()) for lang, ix in indexes.items()})
             self._local.searchers = cached
-        return cached[1]
+        return cached
 
     def search(self, raw: str, lang: str, limit: int = 10, category: str | None = None) -> SearchResults:
         if lang not in LANGUAGES:
@@ -191,8 +191,8 @@ class SearchEngine:
         if len(raw) > MAX_QUERY_CHARS:
             raise BadQuery(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
         try:
-            searchers = self._searchers()
-            key = (raw, lang, limit, category, self._opened[0])
+            build, searchers = self._searchers()
+            key = (raw, lang, limit, category, build)
             with self._lock:
                 cached = self._cache.get(key)
                 if cached is not None:
@@ -200,7 +200,7 @@ class SearchEngine:
                     return cached
             parsed = parse(raw)
             words = analyze_words(parsed.text, lang)[:MAX_WORDS]
-            results = self._run(raw, parsed, words, searchers, lang, limit, category)
+            results = self._run(raw, parsed, words, build, searchers, lang, limit, category)
         except KBError:
             raise
         except Exception as exc:  # Whoosh fails in many ways on damaged files
@@ -214,42 +214,48 @@ class SearchEngine:
                 self._cache.popitem(last=False)
         return results
 
-    def _scorer(self, lang: str, searcher) -> BulkScorer:
-        """The bulk scorer of one language's index in the open build (shared by the engine's threads)."""
-        key = (self._opened[0], lang)
+    def _build_state(self, build: Path) -> dict:
+        """What is kept for one build (its scorers, cross-language maps); the two newest builds are kept,
+        so threads still answering from the previous one do not evict the new one's."""
         with self._lock:
-            scorer = self._scorers.get(key)
+            state = self._builds.get(build)
+            if state is None:
+                state = self._builds[build] = {}
+                while len(self._builds) > 2:
+                    self._builds.popitem(last=False)
+            return state
+
+    def _scorer(self, build: Path, lang: str, searcher) -> BulkScorer:
+        """The bulk scorer of one language's index in a build (shared by the engine's threads)."""
+        state = self._build_state(build)
+        scorer = state.get(lang)
         if scorer is None:
             scorer = BulkScorer(searcher, lexicon_fields=SHORT_FIELDS)
             with self._lock:
-                if self._scorers and next(iter(self._scorers))[0] != key[0]:
-                    self._scorers.clear()  # a new build: the old build's scores go
-                scorer = self._scorers.setdefault(key, scorer)
+                scorer = state.setdefault(lang, scorer)
         return scorer
 
-    def _carry(self, source: str, source_searcher, target: str, target_searcher) -> np.ndarray:
+    def _carry(self, build: Path, source: str, source_searcher, target: str, target_searcher) -> np.ndarray:
         """For each document of one language's index, the same article's document number in another (-1: none)."""
-        key = (self._opened[0], source, target)
-        into = self._carries.get(key)
+        state = self._build_state(build)
+        into = state.get((source, target))
         if into is None:
-            where = {k: d for d, k in enumerate(self._scorer(target, target_searcher).keys(target_searcher)) if k}
-            keys = self._scorer(source, source_searcher).keys(source_searcher)
+            target_keys = self._scorer(build, target, target_searcher).keys(target_searcher)
+            where = {k: d for d, k in enumerate(target_keys) if k}
+            keys = self._scorer(build, source, source_searcher).keys(source_searcher)
             into = np.fromiter((where.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
-            with self._lock:
-                if self._carries and next(iter(self._carries))[0] != key[0]:
-                    self._carries.clear()
-                self._carries[key] = into
+            state[(source, target)] = into
         return into
 
-    def _run(self, raw, parsed, words, searchers, lang, limit, category) -> SearchResults:
+    def _run(self, raw, parsed, words, build, searchers, lang, limit, category) -> SearchResults:
         plans = self._plans(words, parsed, lang)
         searcher = searchers[lang]
-        target = self._scorer(lang, searcher)
+        target = self._scorer(build, lang, searcher)
         combined = np.zeros(target.size, dtype=np.float64)
         target_terms: frozenset = frozenset()
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
-            scorer = self._scorer(plan_lang, plan_searcher)
+            scorer = self._scorer(build, plan_lang, plan_searcher)
             compiled = _compile(plan, plan_searcher, scorer)
             if plan_lang == lang:
                 target_terms = compiled.terms
@@ -260,7 +266,7 @@ class SearchEngine:
                 combined += scores
             else:
                 # Credit the article's version in the language asked for (none: nothing to credit).
-                into = self._carry(plan_lang, plan_searcher, lang, searcher)
+                into = self._carry(build, plan_lang, plan_searcher, lang, searcher)
                 found = into >= 0
                 np.add.at(combined, into[found], OTHER_LANGUAGE * scores[found])
         if category:

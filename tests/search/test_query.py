@@ -218,3 +218,33 @@ def test_parallel_build_gives_the_same_answers(tmp_path, corpus_index, monkeypat
         assert [(h.id, h.snippet) for h in parallel.search(query, lang).hits] == [
             (h.id, h.snippet) for h in serial.search(query, lang).hits
         ]
+
+
+def test_a_search_begun_on_one_build_is_scored_on_that_build(tmp_path, corpus_index):
+    """A thread still holding the previous build's searchers gets that build's scores, not the new one's."""
+    import threading
+
+    from search.glossary import analyze_words
+
+    content, _ = corpus_index
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    build(load(copy), tmp_path / "index", copy)
+    engine = SearchEngine(tmp_path / "index", Glossary(()), None, cache_size=0)
+    held = {}
+    other = threading.Thread(target=lambda: held.update(first=engine._searchers()))
+    other.start()
+    other.join()
+    expected = engine.search("records", "en")
+    path = copy / "en" / "data.md"
+    path.write_text(path.read_text().replace("Records that are old.", "Records that are old, like zebras."))
+    build(load(copy), tmp_path / "index", copy)
+    assert engine.search("zebras", "en").total == 1  # this thread follows the new build
+    first_build, first_searchers = held["first"]
+
+    def on_first(text):
+        return engine._run(text, parse(text), analyze_words(text, "en"), first_build, first_searchers, "en", 10, None)
+
+    assert on_first("zebras").total == 0
+    assert [(h.id, h.score) for h in on_first("records").hits] == [(h.id, h.score) for h in expected.hits]
+    assert engine.search("zebras", "en").total == 1  # the new build's scores were not replaced by the old one's
