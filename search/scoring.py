@@ -33,6 +33,8 @@ from whoosh.scoring import BM25F
 MAX_CACHED_POSTINGS = 4_000_000
 #: Document scores kept for compiled query words, per language of a build (8 bytes each).
 MAX_CACHED_SCORES = 4_000_000
+#: Most things kept by :meth:`BulkScorer.remember` (words, stored fields, snippets), whatever their size.
+MAX_REMEMBERED = 8192
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
@@ -80,7 +82,7 @@ class BulkScorer:
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
         self._remembered: OrderedDict = OrderedDict()
-        self.max_remembered = max(64, MAX_CACHED_SCORES // max(self.size, 1))
+        self.max_remembered = max(64, min(MAX_REMEMBERED, MAX_CACHED_SCORES // max(self.size, 1)))
 
     # -- terms ---------------------------------------------------------------
 
