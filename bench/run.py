@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from kb.config import SETTINGS_BY_NAME
 from kb.loader import load_strict
 from kb.model import LANGUAGES, KnowledgeBase
 from search import index as search_index
@@ -327,7 +328,7 @@ def bench_http(real: KnowledgeBase, args, work: Path) -> HttpResult:
         rss_end=end.get("VmRSS", 0),
         runs=runs,
         generator=generator,
-        threads=int(os.environ.get("KB_THREADS", "8")),
+        threads=int(os.environ.get("KB_THREADS", SETTINGS_BY_NAME["KB_THREADS"].default)),
         queue_warnings=text.count("Task queue depth"),
     )
 

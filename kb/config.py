@@ -42,7 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KB_INDEX_DIR", "var/index", "Folder where the search index lives; rebuilt by 'kb index'."),
     Setting("KB_HOST", "127.0.0.1", "Address 'kb serve' listens on."),
     Setting("KB_PORT", 8000, "Port 'kb serve' listens on."),
-    Setting("KB_THREADS", 8, "Request threads per server process."),
+    Setting(
+        "KB_THREADS",
+        3,
+        "Request threads per server process (Python runs one at a time: more threads make each request wait longer).",
+    ),
     Setting("KB_WORKERS", 1, "Server processes; above 1, 'kb serve' runs gunicorn with that many workers."),
     Setting(
         "KB_AUTO_INDEX", True, "Build the index at start-up when it is missing or stale, instead of refusing to start."
