@@ -7,6 +7,8 @@ kept by ``bench.run --keep DIR``, e.g. ``DIR/index-10000``), warms up, then
 profiles ``SearchEngine.search`` over the queries and prints the time spent in
 each stage of a search, and the top functions by own and cumulative time.
 Profiling slows Python code down, so read the shares, not the milliseconds.
+The profiled pass runs on a new engine; process-wide caches (readings of
+words, analyzed texts) are warmer than in the timed pass before it.
 """
 
 from __future__ import annotations
@@ -92,14 +94,22 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             search_index.build(corpus, root, args.content)
             log(f"built in {time.perf_counter() - started:.1f} s")
-        engine = SearchEngine(root, Glossary(real.glossary), cache_size=0)
         mix = queries.mix(corpus, args.queries, seed=args.seed)[: args.queries]
-        for q in queries.generated(corpus, 20, seed=args.seed + 1000):
-            engine.search(q.text, q.lang, limit=10)
+
+        def warmed_engine() -> SearchEngine:
+            # A new engine for each pass: the engine keeps what it computed for the index (term scores,
+            # compiled words, snippets), so a second pass over the same queries would find it all done.
+            engine = SearchEngine(root, Glossary(real.glossary), cache_size=0)
+            for q in queries.generated(corpus, 20, seed=args.seed + 1000):
+                engine.search(q.text, q.lang, limit=10)
+            return engine
+
+        engine = warmed_engine()
         started = time.perf_counter()
         for q in mix:
             engine.search(q.text, q.lang, limit=10)
         plain = time.perf_counter() - started
+        engine = warmed_engine()
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
