@@ -36,6 +36,8 @@ MAX_CACHED_SCORES = 4_000_000
 #: Most things kept by :meth:`BulkScorer.remember` (words, stored fields, snippets), whatever their size.
 MAX_REMEMBERED = 8192
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+for _array in _EMPTY:
+    _array.flags.writeable = False
 
 
 class UnsupportedQuery(TypeError):
@@ -70,6 +72,7 @@ class BulkScorer:
         self.max_postings = max_postings
         self._lock = threading.Lock()
         self._lengths: dict[str, np.ndarray] = {}
+        self._keys: dict[str, np.ndarray] = {}
         for name, field in reader.schema.items():  # read now, not in the middle of someone's search
             if field.scorable:
                 self._field_lengths(searcher, name)
@@ -127,7 +130,7 @@ class BulkScorer:
 
     def _score_term(self, searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         reader = searcher.reader()
-        found = []  # (leaf, offset, postings) of the segments holding the term
+        found = []  # (leaf, offset) of the segments holding the term
         frequency = 0
         for leaf, offset in reader.leaf_readers():
             try:
@@ -152,6 +155,7 @@ class BulkScorer:
         lengths = self._field_lengths(searcher, fieldname)[docnums]
         K1, B = self.K1, self.B
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avgfl)))
+        docnums.flags.writeable = scores.flags.writeable = False  # shared by every thread
         return docnums, scores
 
     def _field_lengths(self, searcher, fieldname: str) -> np.ndarray:
@@ -163,7 +167,7 @@ class BulkScorer:
         return lengths
 
     def matching(self, searcher, query: Q.Query) -> np.ndarray:
-        """Whoosh's own scores for any query (phrases): walked with its matcher, for the few documents it matches."""
+        """Whoosh's own scores for any query (phrases), walked with its matcher document by document."""
         out = np.zeros(self.size, dtype=np.float64)
         matcher = query.matcher(searcher, searcher.context())
         while matcher.is_active():
@@ -173,7 +177,7 @@ class BulkScorer:
 
     def keys(self, searcher, fieldname: str = "id") -> np.ndarray:
         """The value of a unique ``ID`` field for every document number ('' where deleted), computed once."""
-        cached = self._lengths.get(f"\0keys:{fieldname}")
+        cached = self._keys.get(fieldname)
         if cached is None:
             reader = searcher.reader()
             cached = np.full(self.size, "", dtype=object)
@@ -181,7 +185,7 @@ class BulkScorer:
                 text = key.decode("utf-8")
                 for docnum in reader.postings(fieldname, text).all_ids():
                     cached[docnum] = text
-            self._lengths[f"\0keys:{fieldname}"] = cached
+            self._keys[fieldname] = cached
         return cached
 
     # -- queries -------------------------------------------------------------
