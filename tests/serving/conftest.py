@@ -27,7 +27,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get_json(url: str, timeout: float = 5.0):
+def get_json(url: str, timeout: float = 15.0):
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, json.loads(response.read())
 
@@ -54,7 +54,7 @@ class Site:
             try:
                 self.search("records")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while the server starts (URLError is an OSError)
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"kb serve did not start: {self.process.stderr.read().decode()}") from None
                 time.sleep(0.2)
