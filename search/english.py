@@ -35,7 +35,12 @@ _ENDINGS = (
 
 
 def americanize(word: str) -> str:
-    if len(word) < 6 or not word.endswith(_ENDINGS):
+    return word if not word.endswith(_ENDINGS) else respell(word)
+
+
+def respell(word: str) -> str:
+    """The first British -> American rule that changes ``word`` applied (every rule tried)."""
+    if len(word) < 6:
         return word
     for pattern, replacement in _SPELLING:
         changed = pattern.sub(replacement, word)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import threading
-from collections import OrderedDict
 from html import escape
 
 from .analysis import IcuTokenizer, variants
+from .lru import LRU
 from .normalize import surface
 
 SNIPPET_CHARS = 220
@@ -112,31 +111,22 @@ class RecentTexts:
     """
 
     def __init__(self, size: int = TEXTS_KEPT, admit_after: int = ADMIT_AFTER) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple[str, str], tuple] = OrderedDict()
         self.admit_after = admit_after
-        self._seen: OrderedDict[int, int] = OrderedDict()  # hashes of texts shown, and how often
-        self._lock = threading.Lock()
+        self._kept = LRU(size)
+        self._seen = LRU(4 * size)  # hashes of texts shown, and how often
 
     def analyzed(self, text: str, lang: str):
         key = (lang, text)
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-                return found
-            mark = hash(key)
-            times = self._seen.pop(mark, 0) + 1
-            if times < self.admit_after:
-                self._seen[mark] = times
-                if len(self._seen) > 4 * self.size:
-                    self._seen.popitem(last=False)
-                return None
+        found = self._kept.get(key)
+        if found is not None:
+            return found
+        mark = hash(key)
+        times = self._seen.pop(mark, 0) + 1
+        if times < self.admit_after:
+            self._seen.put(mark, times)
+            return None
         found = analyze_text(text, lang)
-        with self._lock:
-            self._kept[key] = found
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+        self._kept.put(key, found)
         return found
 
 

@@ -33,6 +33,7 @@ from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
 from .index import CURRENT, FIELD_WEIGHTS, SKELETON_PARTS, BuildInfo, check_fresh, current_build, open_indexes
+from .lru import LRU
 from .normalize import script
 from .scoring import BulkScorer
 
@@ -141,7 +142,7 @@ class SearchEngine:
         # Per build: each language's scorer (term scores, document keys), cross-language maps.
         self._builds: OrderedDict[Path, dict] = OrderedDict()
         # Recent results, keyed on the query, its options and the build that answered it.
-        self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._cache = LRU(cache_size)
         self.cache_size = cache_size
         self.refresh()
 
@@ -193,11 +194,9 @@ class SearchEngine:
         try:
             build, searchers = self._searchers()
             key = (raw, lang, limit, category, build)
-            with self._lock:
-                cached = self._cache.get(key)
-                if cached is not None:
-                    self._cache.move_to_end(key)
-                    return cached
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
             parsed = parse(raw)
             words = analyze_words(parsed.text, lang)[:MAX_WORDS]
             results = self._run(raw, parsed, words, build, searchers, lang, limit, category)
@@ -208,10 +207,8 @@ class SearchEngine:
             raise IndexCorrupt(
                 f"the search index is damaged ({type(exc).__name__}); rebuild it with 'kb index'"
             ) from None
-        with self._lock:
-            self._cache[key] = results
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        if self.cache_size:
+            self._cache.put(key, results)
         return results
 
     def _build_state(self, build: Path) -> dict:

@@ -20,14 +20,14 @@ a reading it does not contain; here the maximum is taken per document.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as Q
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
+
+from .lru import LRU
 
 #: Postings whose scores are kept in memory per build (about 12 bytes each).
 MAX_CACHED_POSTINGS = 4_000_000
@@ -69,8 +69,6 @@ class BulkScorer:
             for docnum in range(self.size):
                 if reader.is_deleted(docnum):
                     self.alive[docnum] = False
-        self.max_postings = max_postings
-        self._lock = threading.Lock()
         self._lengths: dict[str, np.ndarray] = {}
         self._keys: dict[str, np.ndarray] = {}
         for name, field in reader.schema.items():  # read now, not in the middle of someone's search
@@ -82,44 +80,19 @@ class BulkScorer:
             name: frozenset(term.decode("utf-8") for leaf, _ in reader.leaf_readers() for term in leaf.lexicon(name))
             for name in lexicon_fields
         }
-        self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._held = 0
-        self._remembered: OrderedDict = OrderedDict()
-        self.max_remembered = max(64, min(MAX_REMEMBERED, MAX_CACHED_SCORES // max(self.size, 1)))
+        # A term weighs its postings (and one for the entry: absent terms are kept too).
+        self._terms = LRU(max_postings, weight=lambda found: len(found[0]) + 1)
+        self._remembered = LRU(max(64, min(MAX_REMEMBERED, MAX_CACHED_SCORES // max(self.size, 1))))
 
     # -- terms ---------------------------------------------------------------
 
     def term(self, searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25F scores) of one term; empty when the index lacks it."""
-        key = (fieldname, text)
-        with self._lock:
-            found = self._terms.get(key)
-            if found is not None:
-                self._terms.move_to_end(key)
-                return found
-        found = self._score_term(searcher, fieldname, text)
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = found
-                self._held += len(found[0]) + 1
-                while self._held > self.max_postings and len(self._terms) > 1:
-                    _, (ids, _) = self._terms.popitem(last=False)
-                    self._held -= len(ids) + 1
-        return found
+        return self._terms.get_or_compute((fieldname, text), lambda: self._score_term(searcher, fieldname, text))
 
     def remember(self, key, compute):
         """``compute()``, kept under ``key`` for this build (callers keep what they store read-only)."""
-        with self._lock:
-            found = self._remembered.get(key)
-            if found is not None:
-                self._remembered.move_to_end(key)
-                return found
-        found = compute()
-        with self._lock:
-            self._remembered[key] = found
-            while len(self._remembered) > self.max_remembered:
-                self._remembered.popitem(last=False)
-        return found
+        return self._remembered.get_or_compute(key, compute)
 
     def has(self, searcher, fieldname: str, text: str) -> bool:
         """True when the index holds the term (its scores are computed and kept: they are wanted next)."""
