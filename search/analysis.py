@@ -170,6 +170,19 @@ def _utf16_to_python(text: str):
     return lambda i: table[i]
 
 
+def _acronym(word: str) -> bool:
+    """CRM, KPI, IT: all-capital Latin acronyms, which are never stop words."""
+    return word.isascii() and word.isupper() and len(word) >= 2
+
+
+def _has_text(form: str) -> bool:
+    return any(ch.isalnum() for ch in form)
+
+
+def _is_stop(form: str, acronym: bool, stops: frozenset[str]) -> bool:
+    return not acronym and (len(form) <= 1 or form in stops)
+
+
 class SurfaceFilter(Filter):
     """Replaces each token's text with its :func:`surface` form; drops tokens with nothing left."""
 
@@ -180,9 +193,8 @@ class SurfaceFilter(Filter):
         for t in tokens:
             original = t.text
             t.text = surface(original)
-            # CRM, KPI, IT: all-capital Latin acronyms are never stop words
-            t.acronym = original.isascii() and original.isupper() and len(original) >= 2
-            if any(ch.isalnum() for ch in t.text):
+            t.acronym = _acronym(original)
+            if _has_text(t.text):
                 yield t
 
 
@@ -202,7 +214,7 @@ class StopFilter(Filter):
     def __call__(self, tokens):
         stops = stop_words()
         for t in tokens:
-            if getattr(t, "acronym", False) or (len(t.text) > 1 and t.text not in stops):
+            if not _is_stop(t.text, getattr(t, "acronym", False), stops):
                 yield t
             elif not t.removestops:
                 t.stopped = True
@@ -271,10 +283,7 @@ def surface_words(text: str, lang: str) -> tuple[tuple[str, int], ...]:
     out = []
     for word, pos, _, _ in IcuTokenizer(lang).words(text):
         form = surface(word)
-        if not any(ch.isalnum() for ch in form):
-            continue
-        acronym = word.isascii() and word.isupper() and len(word) >= 2
-        if acronym or (len(form) > 1 and form not in stops):
+        if _has_text(form) and not _is_stop(form, _acronym(word), stops):
             out.append((form, pos))
     return tuple(out)
 

@@ -64,11 +64,10 @@ def _look_up(analyzed, surfaces, readings, lines: int) -> list[tuple[int, int]]:
 def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, bool]) -> list[tuple[int, int]]:
     """:func:`matches` for a text seen for the first time: read a line at a time, stop after ``lines``."""
     found: list[tuple[int, int]] = []
-    tokenizer = IcuTokenizer(lang)
-    offset, matched_lines = 0, 0
-    for line in text.split("\n"):
+    matched_lines = 0
+    for _, offset, line, spans in _lines(text, lang):
         before = len(found)
-        for start, end in tokenizer.spans(line):
+        for start, end in spans:
             text_word = line[start:end]
             hit = seen.get(text_word)
             if hit is None:
@@ -76,7 +75,6 @@ def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, 
                 hit = seen[text_word] = word in surfaces or not readings.isdisjoint(variants(word))
             if hit:
                 found.append((offset + start, offset + end))
-        offset += len(line) + 1
         if len(found) > before:
             matched_lines += 1
             if matched_lines >= lines:
@@ -84,16 +82,22 @@ def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, 
     return found
 
 
+def _lines(text: str, lang: str):
+    """(line number, offset, line, word spans in the line) for each line of ``text``, tokenized as it is read."""
+    tokenizer = IcuTokenizer(lang)
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        yield number, offset, line, tokenizer.spans(line)
+        offset += len(line) + 1
+
+
 def analyze_text(text: str, lang: str) -> tuple[dict[str, list[tuple[int, int, int]]], dict[str, list[str]]]:
     """The words of ``text``: where each surface form occurs (start, end, line number), and the forms under
     each reading (so a query's handful of readings is looked up instead of every word being judged)."""
-    tokenizer = IcuTokenizer(lang)
     places: dict[str, list[tuple[int, int, int]]] = {}
-    offset = 0
-    for number, line in enumerate(text.split("\n")):
-        for s, e in tokenizer.spans(line):
+    for number, offset, line, spans in _lines(text, lang):
+        for s, e in spans:
             places.setdefault(surface(line[s:e]), []).append((offset + s, offset + e, number))
-        offset += len(line) + 1
     by_reading: dict[str, list[str]] = {}
     for word in places:
         for reading in variants(word):

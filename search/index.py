@@ -300,13 +300,19 @@ def _prune(root: Path, keep: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def current_name(root: Path) -> str | None:
+    """The name of the build the ``current`` link points at (None: there is no link)."""
+    try:
+        return os.readlink(Path(root) / CURRENT)
+    except OSError:
+        return None
+
+
 def current_build(root: Path) -> Path:
     """The live build's folder, or :class:`IndexMissing`."""
-    link = Path(root) / CURRENT
-    try:
-        target = os.readlink(link)
-    except OSError:
-        raise IndexMissing(f"no search index in {root}; build it with 'kb index'") from None
+    target = current_name(root)
+    if target is None:
+        raise IndexMissing(f"no search index in {root}; build it with 'kb index'")
     path = Path(root) / target
     if not path.is_dir():
         raise IndexMissing(f"the search index in {root} points at a missing build; rebuild it with 'kb index'")

@@ -15,7 +15,6 @@ and credited to the same article in the language asked for.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -32,7 +31,15 @@ from kb.model import LANGUAGES, article_url
 from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
 from .highlight import matches, snippet
-from .index import CURRENT, FIELD_WEIGHTS, SKELETON_PARTS, BuildInfo, check_fresh, current_build, open_indexes
+from .index import (
+    FIELD_WEIGHTS,
+    SKELETON_PARTS,
+    BuildInfo,
+    check_fresh,
+    current_build,
+    current_name,
+    open_indexes,
+)
 from .lru import LRU
 from .normalize import script
 from .scoring import BulkScorer
@@ -154,7 +161,7 @@ class SearchEngine:
         is logged and the build already open goes on serving.
         """
         opened = self._opened
-        if opened is not None and _link(self.index_root) == opened[0].name:
+        if opened is not None and current_name(self.index_root) == opened[0].name:
             return opened[2]  # the usual case, one system call: the build open is still the current one
         with self._lock:
             try:
@@ -309,14 +316,6 @@ class SearchEngine:
                     plan.phrases.append(phrase_words)
             plans[plan_lang] = plan
         return plans
-
-
-def _link(index_root: Path) -> str | None:
-    """Where the index's ``current`` link points (a build folder's name), or None."""
-    try:
-        return os.readlink(index_root / CURRENT)
-    except OSError:
-        return None
 
 
 def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:

@@ -22,21 +22,15 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kb.cli import main
 from kb.loader import load
 from kb.model import Problem
 from tests.conftest import CORPUS, REPO
+from tests.reliability import FUZZ
 
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 ARTICLE = "he/goals.md"
 DATA_FILES = ("categories.yaml", "paths.yaml", "glossary.yaml")
 

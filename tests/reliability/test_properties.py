@@ -6,22 +6,16 @@ import itertools
 import re
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from search.analysis import analyze, surface_analyzer
 from search.highlight import matches, snippet
 from search.normalize import deep, surface
+from tests.reliability import FUZZ
 
 LANGS = ("he", "ar", "en")
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None)
-FIXTURE_SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 def _range(lo: int, hi: int):
@@ -168,7 +162,7 @@ queries = st.one_of(
 )
 
 
-@FIXTURE_SETTINGS
+@FUZZ
 @given(q=queries, lang=st.sampled_from(LANGS), limit=st.integers(1, 50))
 @example(q='"' * 999, lang="he", limit=50)
 @example(q='"נתונים AND (title:data OR "', lang="he", limit=1)
