@@ -50,10 +50,12 @@ def load(text: str, first_line: int = 1):
         raise LimitError("nested too deeply") from None
     if node is None:
         return None
-    return _build(node, first_line - 1, [0], ())
+    # A constructor per document: PyYAML's keeps every object it built (``constructed_objects``) until
+    # it is discarded, so one shared across documents would hold every value ever loaded.
+    return _build(node, first_line - 1, [0], (), yaml.constructor.SafeConstructor())
 
 
-def _build(node: yaml.Node, offset: int, count: list, path: tuple):
+def _build(node: yaml.Node, offset: int, count: list, path: tuple, scalars: yaml.constructor.SafeConstructor):
     count[0] += 1
     if count[0] > MAX_NODES:
         raise LimitError(f"more than {MAX_NODES} values (aliases expanding?)", node.start_mark)
@@ -65,23 +67,20 @@ def _build(node: yaml.Node, offset: int, count: list, path: tuple):
         result = LineDict()
         result.line, result.lines, result.duplicates = line, {}, []
         for key_node, value_node in node.value:
-            key = _build(key_node, offset, count, path)
+            key = _build(key_node, offset, count, path, scalars)
             key = key if isinstance(key, str | int | float | bool) or key is None else str(key)
             if key in result:
                 result.duplicates.append((key, key_node.start_mark.line + 1 + offset))
-            result[key] = _build(value_node, offset, count, path)
+            result[key] = _build(value_node, offset, count, path, scalars)
             result.lines[key] = key_node.start_mark.line + 1 + offset
         return result
     if isinstance(node, yaml.SequenceNode):
-        result = LineList(_build(item, offset, count, path) for item in node.value)
+        result = LineList(_build(item, offset, count, path, scalars) for item in node.value)
         result.line = line
         result.lines = [item.start_mark.line + 1 + offset for item in node.value]
         return result
     # A scalar: let PyYAML's safe constructor resolve its type (int, date, bool ...).
-    return _SCALARS.construct_object(node, deep=True)
-
-
-_SCALARS = yaml.SafeLoader("")
+    return scalars.construct_object(node, deep=True)
 
 
 def error_line(exc: yaml.YAMLError, first_line: int = 1) -> int | None:
