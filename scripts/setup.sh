@@ -56,7 +56,7 @@ if ((${#need_apt[@]})); then
       || die "could not install: $packages (see above)"
   }
   if ! command -v apt-get >/dev/null; then
-    die "missing system packages (Debian names): $packages; install them with your system's package manager and run again"
+    die "missing system packages (Debian names): $packages; install them with your system's package manager and run $0 again"
   elif [ "$(id -u)" = 0 ]; then
     say "installing system packages: $packages"
     install_with
@@ -65,10 +65,10 @@ if ((${#need_apt[@]})); then
     install_with sudo -n
   elif command -v sudo >/dev/null; then
     die "missing system packages: $packages; install them with" \
-      "'sudo apt-get update && sudo apt-get install -y $packages' (or the same as root, without sudo) and run again"
+      "'sudo apt-get update && sudo apt-get install -y $packages' (or the same as root, without sudo) and run $0 again"
   else
     die "missing system packages: $packages; install them as root with" \
-      "'apt-get update && apt-get install -y $packages' and run again"
+      "'apt-get update && apt-get install -y $packages' and run $0 again"
   fi
   mapfile -t still < <(missing_packages)
   ((${#still[@]} == 0)) || die "still missing after installing: ${still[*]}"
