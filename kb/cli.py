@@ -176,7 +176,7 @@ def analyze(text, lang, as_json, bidi):
 
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (KB_HOST).")
-@click.option("--port", default=None, type=int, help="Port (KB_PORT).")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="Port (KB_PORT).")
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Server processes (KB_WORKERS).")
 @content_option
 @index_option
@@ -187,11 +187,10 @@ def serve(host, port, workers, content_dir, index_dir):
     """
     from web.server import serve as run
 
-    settings = _settings(
-        KB_HOST=host, KB_PORT=port, KB_WORKERS=workers, KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir
+    settings = config.checked(
+        _settings(KB_HOST=host, KB_PORT=port, KB_WORKERS=workers, KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
     )
-    click.echo(f"serving on http://{settings['KB_HOST']}:{settings['KB_PORT']}/", err=True)
-    run(settings, workers=settings["KB_WORKERS"])
+    run(settings, workers=settings["KB_WORKERS"], on_ready=lambda url: click.echo(f"serving on {url}", err=True))
 
 
 if __name__ == "__main__":

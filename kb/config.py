@@ -8,8 +8,9 @@ of settings is checked against :data:`SETTINGS` by the test suite.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -19,9 +20,28 @@ class Setting:
     name: str
     default: object
     help: str
+    #: For whole numbers: the smallest and largest value allowed.
+    low: int | None = None
+    high: int | None = None
+    #: For text: a function that returns the value in its normal form or raises :class:`ConfigError`.
+    form: Callable[[str], str] | None = None
 
     def parse(self, raw: str):
         """The value of ``raw`` in the type of the default, or :class:`ConfigError`."""
+        return self.check(self._convert(raw))
+
+    def check(self, value):
+        """``value`` if it is in range (for whole numbers) and well-formed, else :class:`ConfigError`."""
+        if isinstance(self.default, int) and not isinstance(self.default, bool):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f"{self.name} must be a whole number, got {value!r}")
+            if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+                raise ConfigError(f"{self.name} must be from {self.low} to {self.high}, got {value}")
+        if self.form is not None and value:
+            return self.form(value)
+        return value
+
+    def _convert(self, raw: str):
         if isinstance(self.default, bool):
             lowered = raw.strip().lower()
             if lowered in ("1", "true", "yes", "on"):
@@ -41,18 +61,43 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KB_CONTENT_DIR", "content", "Folder of the content tree (articles, categories, paths, glossary)."),
     Setting("KB_INDEX_DIR", "var/index", "Folder where the search index lives; rebuilt by 'kb index'."),
     Setting("KB_HOST", "127.0.0.1", "Address 'kb serve' listens on."),
-    Setting("KB_PORT", 8000, "Port 'kb serve' listens on."),
+    Setting("KB_PORT", 8000, "Port 'kb serve' listens on.", 1, 65535),
     Setting(
         "KB_THREADS",
         3,
         "Request threads per server process (Python runs one at a time: more threads make each request wait longer).",
+        1,
+        64,
     ),
-    Setting("KB_WORKERS", 1, "Server processes; above 1, 'kb serve' runs gunicorn with that many workers."),
+    Setting("KB_WORKERS", 1, "Server processes; above 1, 'kb serve' runs gunicorn with that many workers.", 1, 64),
     Setting(
         "KB_AUTO_INDEX", True, "Build the index at start-up when it is missing or stale, instead of refusing to start."
     ),
+    Setting(
+        "KB_BASE_URL",
+        "",
+        "The site's public address (https://kb.example.com) for absolute links (copy link, sitemap); "
+        "empty: the address each request came to.",
+        form=lambda value: _base_url(value),
+    ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"KB_BASE_URL must be an http(s) address such as https://kb.example.com, got {value!r}")
+    return value.strip().rstrip("/")
+
+
+def checked(values: Mapping) -> dict:
+    """``values`` with every known setting checked (ranges, forms); :class:`ConfigError` on the first bad one."""
+    result = dict(values)
+    for name, value in values.items():
+        if name in SETTINGS_BY_NAME:
+            result[name] = SETTINGS_BY_NAME[name].check(value)
+    return result
 
 
 def defaults() -> dict:

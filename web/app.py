@@ -8,13 +8,16 @@ loaded once and the search engine opened; blueprints are registered last.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask
+from flask import Flask, redirect
 from flask.json.provider import DefaultJSONProvider
+from markupsafe import Markup
 
 from kb import config
 from kb.model import LANGUAGES
 
+from .headers import MAX_BODY_BYTES, SECURITY_HEADERS
 from .library import Library
 
 
@@ -58,8 +61,12 @@ def _setup_i18n(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True)
     app.jinja_env.globals.update(
-        language_names=i18n.LANGUAGE_NAMES, format_day=i18n.format_day, format_number=i18n.format_number
+        language_names=i18n.LANGUAGE_NAMES,
+        format_day=i18n.format_day,
+        format_number=i18n.format_number,
+        external_url=external_url,
     )
+    app.jinja_env.filters.update(bdi=bdi, isolated=isolated)
 
     @app.before_request
     def _choose_catalog():
@@ -83,25 +90,50 @@ def _language_of_path(path: str) -> str:
     )
 
 
-#: Sent with every response. No inline script or style is allowed anywhere.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-
-
 def _setup_security(app: Flask) -> None:
+    from flask import abort, request
+    from werkzeug.routing import RequestRedirect
+
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    @app.before_request
+    def _no_uploads():
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
+
     @app.after_request
     def _headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    @app.errorhandler(RequestRedirect)
+    def _same_host_redirect(exc: RequestRedirect):
+        """The router's redirects (``/en`` to ``/en/``) stay on this site: a path, never the Host header's name."""
+        target = urlsplit(exc.new_url)
+        return redirect(urlunsplit(("", "", target.path, target.query, "")), exc.code)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL of a page, for links that leave the site (copy link, sitemap): on ``KB_BASE_URL``
+    when it is set, else on the address this request came to. Never used for redirects."""
+    from flask import current_app, url_for
+
+    base = current_app.config.get("KB_BASE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def bdi(text) -> Markup:
+    """Text isolated from the direction of what surrounds it (a query echoed in a sentence)."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
+def isolated(text: str) -> str:
+    """Text isolated with Unicode's first-strong isolate, where no markup is possible (a page title)."""
+    return f"\u2068{text}\u2069"
 
 
 def _setup_errors(app: Flask) -> None:

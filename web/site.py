@@ -143,6 +143,8 @@ def _version(kb, lang: str, article_id: str):
 def search(lang):
     kb = _kb()
     query = request.args.get("q", "")
+    if "\x00" in query:
+        abort(400, _("This search contains a character that cannot be searched for."))
     category_id = request.args.get("category") or None
     if category_id is not None and kb.category(category_id) is None:
         abort(400, _("Unknown category."))

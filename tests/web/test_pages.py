@@ -93,7 +93,8 @@ def test_localized_400(client):
 
 def test_search_page(client):
     html = client.get("/en/search?q=recrods").get_data(as_text=True)
-    assert "1 result for recrods" in html
+    assert "1 result for <bdi>recrods</bdi>" in html  # the query is isolated from the sentence's direction
+    assert "<title>Search: \u2068recrods\u2069 ·" in html
     assert 'href="/en/search?q=records"' in html  # did you mean
     assert "<mark>" in html
 
