@@ -162,7 +162,7 @@ def _row(mode: str, load: str, times: list[float | None], baseline_p50: float | 
     failed = len(times) - len(answered)
     p50 = statistics.median(answered) * 1000 if answered else float("nan")
     worst = answered[-1] * 1000 if answered else float("nan")
-    ratio = f"{p50 / (baseline_p50 * 1000):.2f}×" if baseline_p50 and answered else "1.00×"
+    ratio = "1.00×" if baseline_p50 is None else f"{p50 / (baseline_p50 * 1000):.2f}×" if answered else "-"
     return f"| {mode} | {load} | {held} | {len(times)} | {failed} | {p50:.1f} | {worst:.1f} | {ratio} |"
 
 
@@ -177,14 +177,14 @@ def main() -> int:
     args = parser.parse_args()
     rows, bad = [], False
     for workers in args.workers:
-        mode = "1 process (waitress)" if workers == 1 else f"{workers} workers (gunicorn, gevent)"
+        mode = "1 process (waitress)" if workers == 1 else f"{workers} workers (gunicorn)"
         with tempfile.TemporaryDirectory() as tmp:
             port = free_port()
             server = start_server(workers, port, tmp)
             try:
                 quiet = visits(port, args.visits)
                 base = statistics.median([t for t in quiet if t is not None] or [0]) or None
-                rows.append(_row(mode, "none", quiet, None, "0 / 0 / 0"))
+                rows.append(_row(mode, "none (baseline)", quiet, None, "0 / 0 / 0"))
                 flood = Flood(port, args.idle, args.slow, args.keepalive).start()
                 try:
                     loud = visits(port, args.visits)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, redirect
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
 
@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json = _JSONProvider(app)
     app.config.from_mapping(config.from_environ())
     if test_config:
-        app.config.from_mapping(test_config)
+        app.config.from_mapping(config.checked(test_config))
     app.extensions["library"] = Library(
         Path(app.config["KB_CONTENT_DIR"]), Path(app.config["KB_INDEX_DIR"]), app.config["KB_AUTO_INDEX"]
     )
@@ -92,7 +92,6 @@ def _language_of_path(path: str) -> str:
 
 def _setup_security(app: Flask) -> None:
     from flask import abort, request
-    from werkzeug.routing import RequestRedirect
 
     if not app.config.get("MAX_CONTENT_LENGTH"):
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -108,11 +107,14 @@ def _setup_security(app: Flask) -> None:
             response.headers.setdefault(name, value)
         return response
 
-    @app.errorhandler(RequestRedirect)
-    def _same_host_redirect(exc: RequestRedirect):
-        """The router's redirects (``/en`` to ``/en/``) stay on this site: a path, never the Host header's name."""
-        target = urlsplit(exc.new_url)
-        return redirect(urlunsplit(("", "", target.path, target.query, "")), exc.code)
+    @app.after_request
+    def _same_host_redirect(response):
+        """Redirects stay on this site as paths: the router's (``/en`` to ``/en/``) is built from the Host
+        header, which a client chooses."""
+        target = urlsplit(response.headers.get("Location", ""))
+        if 300 <= response.status_code < 400 and target.netloc:
+            response.headers["Location"] = urlunsplit(("", "", target.path or "/", target.query, target.fragment))
+        return response
 
 
 def external_url(endpoint: str, **values) -> str:

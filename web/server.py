@@ -62,10 +62,10 @@ def serve(settings: dict, workers: int = 1, on_ready: Callable[[str], None] = pr
     content_dir, index_dir = Path(settings["KB_CONTENT_DIR"]), Path(settings["KB_INDEX_DIR"])
     prepare_index(load_strict(content_dir), index_dir, content_dir, settings["KB_AUTO_INDEX"])
     _raise_open_file_limit()
+    _check_can_listen(settings["KB_HOST"], settings["KB_PORT"])
     if workers <= 1:
         _serve_waitress(settings, on_ready)
     else:
-        _check_can_listen(settings["KB_HOST"], settings["KB_PORT"])
         _gunicorn(settings, workers, on_ready).run()
 
 
@@ -126,8 +126,8 @@ def _serve_waitress(settings: dict, on_ready: Callable[[str], None]) -> None:
             max_request_header_size=64 * 1024,
             ident="kb",
         )
-    except OSError as exc:
-        raise _cannot_listen(host, port, exc) from None
+    except (OSError, ValueError) as exc:  # waitress says ValueError for a host it cannot resolve
+        raise _cannot_listen(host, port, exc if isinstance(exc, OSError) else socket.gaierror(str(exc))) from None
     servers = [s for s in getattr(server, "map", {}).values() if isinstance(s, BaseWSGIServer)] or [server]
     for each in servers:
         each.channel_class = _Channel
@@ -137,7 +137,7 @@ def _serve_waitress(settings: dict, on_ready: Callable[[str], None]) -> None:
 
 
 def _check_can_listen(host: str, port: int) -> None:
-    """Fail with one line now, rather than after gunicorn's five retries, when the address cannot be bound."""
+    """Fail with one line now (gunicorn would retry five times, waitress raise) when the address cannot be bound."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:

@@ -200,3 +200,23 @@ def test_localized_500_without_a_traceback(app, monkeypatch, lang, title):
     assert f"<h1>{title}</h1>" in html and "Traceback" not in html and "boom" not in html
     api = app.test_client().get("/api/search?q=x&lang=en")
     assert api.status_code == 500 and api.get_json() == {"error": "internal error"}
+
+
+def test_the_base_url_makes_absolute_links_and_never_redirects(corpus_index):
+    from web.app import create_app
+
+    content, index = corpus_index
+    settings = {"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index)}
+    client = create_app({**settings, "KB_BASE_URL": "https://kb.example.com/"}).test_client()
+    assert 'data-copy-url="https://kb.example.com/en/data"' in client.get("/en/data").get_data(as_text=True)
+    assert client.get("/en", headers={"Host": "evil.com"}).headers["Location"] == "/en/"
+    plain = create_app(settings).test_client().get("/en/data", base_url="http://kb.test")
+    assert 'data-copy-url="http://kb.test/en/data"' in plain.get_data(as_text=True)
+
+
+def test_a_bad_base_url_is_refused():
+    from kb.errors import ConfigError
+    from web.app import create_app
+
+    with pytest.raises(ConfigError, match="KB_BASE_URL must be an http"):
+        create_app({"KB_BASE_URL": "kb.example.com"})
