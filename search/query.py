@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.base import Automata
 from whoosh.scoring import BM25F
 
 from kb.errors import KBError
@@ -43,6 +42,7 @@ from .index import (
 from .lru import LRU
 from .normalize import script
 from .scoring import BulkScorer
+from .typos import Budget, Lexicon, near, reach, suggest
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,6 @@ FEW_RESULTS = 3
 CACHE_SIZE = 512
 #: The fields of the short parts, whose term lists are small enough to keep in memory.
 SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
-#: Where near spellings are looked for: the title, and the body, which holds nearly every word an article uses
-#: (each field looked in is one more walk of a term graph).
-NEAR_PARTS = ("title", "body")
-#: Longer words are not matched to near spellings (the cost grows with the word; no real word is that long).
-MAX_TYPO_LENGTH = 24
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
 COORDINATION = 0.5
 _QUOTES = frozenset('"“”„')
@@ -204,9 +199,10 @@ class SearchEngine:
             cached = self._cache.get(key)
             if cached is not None:
                 return cached
+            budget = Budget()  # typo look-ups: how many words, and CPU time (see search/typos.py)
             parsed = parse(raw)
             words = analyze_words(parsed.text, lang)[:MAX_WORDS]
-            results = self._run(raw, parsed, words, build, searchers, lang, limit, category)
+            results = self._run(raw, parsed, words, build, searchers, lang, limit, category, budget)
         except KBError:
             raise
         except Exception as exc:  # Whoosh fails in many ways on damaged files
@@ -214,7 +210,7 @@ class SearchEngine:
             raise IndexCorrupt(
                 f"the search index is damaged ({type(exc).__name__}); rebuild it with 'kb index'"
             ) from None
-        if self.cache_size:
+        if self.cache_size and not budget.cut:  # an answer cut short by the time budget is not kept
             self._cache.put(key, results)
         return results
 
@@ -239,6 +235,12 @@ class SearchEngine:
                 scorer = state.setdefault(lang, scorer)
         return scorer
 
+    def _lexicon(self, build: Path, lang: str) -> Lexicon:
+        """One language's term lists for typo walks in a build (filled as fields are walked)."""
+        state = self._build_state(build)
+        with self._lock:
+            return state.setdefault(("lexicon", lang), Lexicon())
+
     def _carry(self, build: Path, source: str, source_searcher, target: str, target_searcher) -> np.ndarray:
         """For each document of one language's index, the same article's document number in another (-1: none)."""
         state = self._build_state(build)
@@ -251,7 +253,8 @@ class SearchEngine:
             state[(source, target)] = into
         return into
 
-    def _run(self, raw, parsed, words, build, searchers, lang, limit, category) -> SearchResults:
+    def _run(self, raw, parsed, words, build, searchers, lang, limit, category, budget=None) -> SearchResults:
+        budget = budget or Budget()
         plans = self._plans(words, parsed, lang)
         searcher = searchers[lang]
         target = self._scorer(build, lang, searcher)
@@ -260,7 +263,7 @@ class SearchEngine:
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
             scorer = self._scorer(build, plan_lang, plan_searcher)
-            compiled = _compile(plan, plan_searcher, scorer)
+            compiled = _compile(plan, plan_searcher, scorer, budget, self._lexicon(build, plan_lang))
             if plan_lang == lang:
                 target_terms = compiled.terms
             scores = _score_plan(scorer, plan_searcher, compiled, len(plan.words))
@@ -297,7 +300,9 @@ class SearchEngine:
                 )
             )
         total = int(np.count_nonzero(combined))
-        suggestion = _suggest(words, parsed.text, searcher.reader()) if total < FEW_RESULTS else None
+        suggestion = None
+        if total < FEW_RESULTS:
+            suggestion = suggest(words, parsed.text, searcher.reader(), budget, self._lexicon(build, lang))
         return SearchResults(raw, lang, total, tuple(hits), suggestion)
 
     def _plans(self, words: list[QueryWord], parsed: ParsedQuery, lang: str) -> dict[str, _Plan]:
@@ -310,54 +315,24 @@ class SearchEngine:
             plan = _Plan(list(own))
             for term in self.glossary.expansions(words, plan_lang):
                 plan.synonyms.extend(self.glossary.analyzed(term, plan_lang))
+            left = MAX_WORDS  # the phrases' first words count, as many as a query's
             for phrase in parsed.phrases:
-                phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)]
+                phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)][:left]
                 if phrase_words and (plan_lang == lang or script(phrase_words[0]) == plan_lang):
                     plan.phrases.append(phrase_words)
+                    left -= len(phrase_words)
             plans[plan_lang] = plan
         return plans
 
 
-def _close_terms(reader, fieldnames, text: str) -> dict[str, int]:
-    """Index terms within the typo distance of ``text``, with their document frequency.
-
-    Edit distance 1 from 4 letters, 2 from 8; swapping two adjacent letters counts as one edit.
-    Terms at distance 1 are looked for first: when there are some, the costlier distance-2 walk
-    (which would only add farther terms) is skipped.
-    """
-    if not 4 <= len(text) <= MAX_TYPO_LENGTH:
-        return {}
-    swaps = {text[:i] + text[i + 1] + text[i] + text[i + 2 :] for i in range(len(text) - 1)} - {text}
-    found: dict[str, int] = {}
-    # Each segment's own look-up walks its term graph with an automaton; a multi-segment reader's
-    # would compare every term sharing the first letter.
-    leaves = [leaf for leaf, _ in reader.leaf_readers()]
-    for maxdist in (1, 2) if len(text) >= 8 else (1,):
-        automaton = Automata.levenshtein_dfa(text, maxdist, 1)  # built once for every field and segment
-        for name in fieldnames:
-            close = {term for leaf in leaves for term in Automata.find_matches(automaton, leaf.cursor(name))}
-            for term in close | swaps:
-                freq = reader.doc_frequency(name, term)
-                if freq and term != text:
-                    found[term] = found.get(term, 0) + freq
-        if found:
-            break
-    return found
-
-
-def _near(reader, word: QueryWord) -> list[str]:
-    """The most frequent stemmed-field terms near an unknown word."""
-    found = _close_terms(reader, [f"{part}_s" for part in NEAR_PARTS], word.deep)
-    return sorted(found, key=lambda t: (-found[t], t))[:6]
-
-
-def _word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool):
+def _word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, near: list[str]):
     """Or over the parts of the article; in each part the best of the word's forms counts.
 
     Only forms the index holds become term queries: a Hebrew or Arabic word
     has a dozen readings, most of which match nothing. A glossary synonym
-    weighs less, is looked for where an article names its subject, and gets
-    no near spellings.
+    weighs less and is looked for where an article names its subject.
+    ``near``: near spellings of a word none of whose forms the index holds.
+    Returns the query (None: nothing to look for) and whether some form was held.
     """
     scale, parts = (SYNONYM, SYNONYM_PARTS) if synonym else (1.0, tuple(FIELD_WEIGHTS))
     present = {
@@ -370,17 +345,17 @@ def _word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool):
         ]
         for part in parts
     }
-    near = _near(searcher.reader(), word) if not synonym and not any(present.values()) else []
+    known = any(present.values())
     per_part = []
     for part in parts:
         weight = FIELD_WEIGHTS[part]
         forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
-        forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in near]
+        forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in ([] if known else near)]
         if forms and part in EXACT_PARTS and scorer.has(searcher, f"{part}_x", word.surface):
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
-    return Q.Or(per_part) if per_part else None
+    return (Q.Or(per_part) if per_part else None), known
 
 
 @dataclass(frozen=True)
@@ -390,21 +365,38 @@ class _Word:
     query: Q.Query | None
     terms: frozenset[tuple[str, str]]  # (field, term) the query looks for
     scores: np.ndarray | None  # every document's score, None when nothing matches
+    known: bool = True  # some form of the word is in the index (else it may get near spellings)
 
 
-def _compiled_word(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool) -> _Word:
-    """The word's query and scores; words recur across queries far more than queries do, so they are kept."""
+def _compiled_word(
+    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon
+) -> _Word:
+    """The word's query and scores; words recur across queries far more than queries do, so they are kept.
 
-    def compile_word() -> _Word:
-        query = _word_query(word, searcher, scorer, synonym)
+    A word none of whose forms the index holds is matched to near spellings (not a
+    glossary synonym) when the search's :class:`Budget` grants it a look-up; the words
+    compiled with and without them, and at each distance, are kept apart.
+    """
+
+    def compile_word(near: list[str]) -> _Word:
+        query, known = _word_query(word, searcher, scorer, synonym, near)
         if query is None:
-            return _Word(None, frozenset(), None)
+            return _Word(None, frozenset(), None, known)
         scores = scorer.scores(searcher, query)
         scores.flags.writeable = False
         terms = frozenset((t.fieldname, t.text) for t in query.leaves())
-        return _Word(query, terms, scores)
+        return _Word(query, terms, scores, known)
 
-    return scorer.remember(("word", word.surface, synonym), compile_word)
+    compiled = scorer.remember(("word", word.surface, synonym), lambda: compile_word([]))
+    if compiled.known or synonym:
+        return compiled
+    distance = budget.grant(word.surface, reach(word.deep))
+    if not distance:
+        return compiled
+    return scorer.remember(
+        ("word", word.surface, synonym, distance),
+        lambda: compile_word(near(searcher.reader(), word, distance, lexicon, budget)),
+    )
 
 
 @dataclass(frozen=True)
@@ -420,9 +412,10 @@ class _Compiled:
         return frozenset().union(*(w.terms for w in self.words))
 
 
-def _compile(plan: _Plan, searcher, scorer: BulkScorer) -> _Compiled:
-    words = [_compiled_word(w, searcher, scorer, synonym=False) for w in plan.words]
-    synonyms = [_compiled_word(w, searcher, scorer, synonym=True) for w in plan.synonyms]
+def _compile(plan: _Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> _Compiled:
+    budget, lexicon = budget or Budget(), lexicon or Lexicon()
+    words = [_compiled_word(w, searcher, scorer, False, budget, lexicon) for w in plan.words]
+    synonyms = [_compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
@@ -484,21 +477,6 @@ def _snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bo
         if spans:
             return snippet(stored[name], spans)
     return snippet(stored["summary"], [])
-
-
-def _suggest(words: list[QueryWord], text: str, reader) -> str | None:
-    """The query with unknown words replaced by the closest words the index knows, or None."""
-    replacements = []
-    for word in words:
-        if any(reader.doc_frequency(f"{part}_x", word.surface) for part in FIELD_WEIGHTS):
-            continue
-        found = _close_terms(reader, [f"{part}_x" for part in FIELD_WEIGHTS], word.surface)
-        if found:
-            replacements.append((word.start, word.end, min(found, key=lambda t: (-found[t], t))))
-    out = text
-    for start, end, best in reversed(replacements):
-        out = out[:start] + best + out[end:]
-    return out if replacements else None
 
 
 __all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse"]
