@@ -193,5 +193,104 @@ def serve(host, port, workers, content_dir, index_dir):
     run(settings, workers=settings["KB_WORKERS"], on_ready=lambda url: click.echo(f"serving on {url}", err=True))
 
 
+@main.group()
+def db():
+    """The records database (KB_DATABASE_URL): schema migrations and pruning."""
+
+
+def _engine(url: str | None):
+    from web.records.store import describe, open_engine
+
+    address = config.checked(_settings(KB_DATABASE_URL=url))["KB_DATABASE_URL"]
+    return open_engine(address), describe(address)
+
+
+database_option = click.option("--database", "url", default=None, help="Database address (KB_DATABASE_URL).")
+
+
+@db.command("upgrade")
+@database_option
+def db_upgrade(url):
+    """Create the tables, or migrate them to this version's schema."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from web.records import store
+
+    engine, where = _engine(url)
+    try:
+        before = store.current_revision(engine)
+        store.upgrade(engine)
+        after = store.current_revision(engine)
+    except SQLAlchemyError as exc:
+        _fail(f"records database {where}: {store.reason(exc)}")
+    click.echo(f"records database {where}: revision {before or 'none'} -> {after}")
+
+
+@db.command("status")
+@database_option
+def db_status(url):
+    """Show the database's schema revision and whether it is current (exit 1 if not)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from web.records import store
+
+    engine, where = _engine(url)
+    try:
+        current = store.current_revision(engine)
+    except SQLAlchemyError as exc:
+        _fail(f"records database {where}: {store.reason(exc)}")
+    head = store.head_revision()
+    state = "current" if current == head else "out of date: run 'kb db upgrade'"
+    click.echo(f"records database {where}: revision {current or 'none'} (this version needs {head}), {state}")
+    if current != head:
+        sys.exit(1)
+
+
+@db.command("prune")
+@database_option
+@click.option("--days", default=None, type=click.IntRange(1, 3650), help="Keep this many days (KB_RETENTION_DAYS).")
+def db_prune(url, days):
+    """Delete searches, clicks and votes older than the retention period."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from web.records import store
+
+    engine, where = _engine(url)
+    days = days or config.checked(_settings())["KB_RETENTION_DAYS"]
+    store.prepare(engine)
+    try:
+        deleted = store.prune(engine, days)
+    except SQLAlchemyError as exc:
+        _fail(f"records database {where}: {store.reason(exc)}")
+    counts = ", ".join(f"{n} {table}" for table, n in deleted.items())
+    click.echo(f"deleted records older than {days} day(s): {counts}")
+
+
+@main.command()
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="The last N days.")
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None, help="Only this language.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, in logical order.")
+@click.option(
+    "--bidi/--no-bidi", default=None, help="Visual order for terminals without bidi (default: on a terminal)."
+)
+@database_option
+def insights(days, lang, as_json, bidi, url):
+    """What readers searched for and found (or not), and how they voted, per language."""
+    from web.records import store
+    from web.records.insights import gather, text_report
+
+    from .terminal import shown
+
+    engine, _ = _engine(url)
+    store.prepare(engine)
+    figures = gather(engine, days, lang)
+    if as_json:
+        _dump(figures.as_json())
+        return
+    visual = _visual_default() if bidi is None else bidi
+    for line in text_report(figures, lambda text: shown(text, visual)):
+        click.echo(line)
+
+
 if __name__ == "__main__":
     main()

@@ -80,6 +80,27 @@ SETTINGS: tuple[Setting, ...] = (
         "empty: the address each request came to.",
         form=lambda value: _base_url(value),
     ),
+    Setting(
+        "KB_DATABASE_URL",
+        "sqlite:///var/records.db",
+        "Where searches, clicks and votes are recorded: a SQLite file (created on first use) or "
+        "postgresql://user:password@host/database, shared by several app servers.",
+        form=lambda value: _database_url(value),
+    ),
+    Setting("KB_RECORDING", True, "Record searches, result clicks and article votes for the content team."),
+    Setting("KB_RETENTION_DAYS", 180, "Records older than this many days are deleted by 'kb db prune'.", 1, 3650),
+    Setting(
+        "KB_FEEDBACK_PER_MINUTE",
+        10,
+        "Votes accepted per minute from one client address (counted in memory, never stored).",
+        1,
+        1_000_000,
+    ),
+    Setting(
+        "KB_INSIGHTS_TOKEN",
+        "",
+        "The token that opens /insights (sent as a header or through its login form); empty: /insights is closed.",
+    ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -89,6 +110,23 @@ def _base_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ConfigError(f"KB_BASE_URL must be an http(s) address such as https://kb.example.com, got {value!r}")
     return value.strip().rstrip("/")
+
+
+def _database_url(value: str) -> str:
+    value = value.strip()
+    scheme = value.split(":", 1)[0].lower()
+    if not value.startswith(("sqlite:///", f"{scheme}://")) or scheme not in DATABASE_SCHEMES:
+        raise ConfigError(
+            "KB_DATABASE_URL must be sqlite:///path/to/file.db or postgresql://user@host/database, "
+            f"got {value!r}"
+        )
+    if scheme == "sqlite" and value.split("?", 1)[0] in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
+        raise ConfigError(f"KB_DATABASE_URL must name a SQLite file (sqlite:///var/records.db), got {value!r}")
+    return value
+
+
+#: Database addresses KB_DATABASE_URL accepts (PostgreSQL is reached through psycopg 3).
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
 
 
 def checked(values: Mapping) -> dict:

@@ -43,6 +43,15 @@ class Corpus:
         return [str(p) for p in self.load().problems]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _records_database(tmp_path_factory):
+    """Tests (and the servers they start) record into a database of their own, never var/records.db."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("KB_DATABASE_URL", f"sqlite:///{tmp_path_factory.mktemp('records')}/records.db")
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def corpus(tmp_path) -> Corpus:
     root = tmp_path / "content"

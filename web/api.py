@@ -1,4 +1,4 @@
-"""The JSON API: ``/api/search`` and ``/api/analyze``.
+"""The JSON API: ``/api/search``, ``/api/analyze`` and ``/api/feedback``.
 
 Bad parameters get a 400 with ``{"error": ...}``; nothing a client sends
 can cause a 500.
@@ -13,6 +13,9 @@ from kb.model import LANGUAGES
 from search.analysis import analyze
 from search.errors import BadQuery
 from search.query import MAX_LIMIT, MAX_QUERY_CHARS
+
+from .guard import cross_site, rate_limited
+from .recording import InvalidVote, record_search, record_vote, vote_from
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -72,7 +75,12 @@ def search():
     if category is not None and kb.category(category) is None:
         raise ApiError(f"unknown category '{category}'; use one of {', '.join(c.id for c in kb.categories)}")
     results = current_app.extensions["library"].search(query, lang, limit=limit, category=category)
+    # Instant search asks on every keystroke: only a completed search (record=true) is recorded.
+    recorded = {}
+    if request.args.get("record") == "true" and query.strip():
+        recorded["search_id"] = record_search(results, category)
     return jsonify(
+        **recorded,
         query=results.query,
         lang=results.lang,
         total=results.total,
@@ -98,3 +106,23 @@ def analyze_text():
     return jsonify(
         tokens=[{"term": t.term, "start": t.start, "end": t.end, "position": t.position} for t in analyze(text, lang)]
     )
+
+
+@bp.post("/feedback")
+def feedback():
+    """A "Was this helpful?" vote: ``{"id", "lang", "helpful": true|false, "comment"?}``; 202 once queued."""
+    if cross_site():
+        raise ApiError("cross-site requests are refused", 403)
+    if not request.is_json:
+        raise ApiError("send the vote as JSON (Content-Type: application/json)", 415)
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError("the body is not valid JSON")
+    try:
+        row = vote_from(data, current_app.extensions["library"].kb)
+    except InvalidVote as exc:
+        raise ApiError(str(exc)) from None
+    if rate_limited():
+        raise ApiError("too many votes from this address; try again in a minute", 429)
+    record_vote(row)
+    return jsonify(recorded=True), 202

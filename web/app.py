@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         Path(app.config["KB_CONTENT_DIR"]), Path(app.config["KB_INDEX_DIR"]), app.config["KB_AUTO_INDEX"]
     )
 
+    _setup_records(app)
     _setup_i18n(app)
     _setup_security(app)
     _setup_errors(app)
@@ -50,6 +51,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(site.bp)
     return app
+
+
+def _setup_records(app: Flask) -> None:
+    """The recorder (its writer thread starts now and checks the database) and the vote rate limit."""
+    from .guard import RateLimit
+    from .records.recorder import Recorder
+
+    recorder = Recorder(app.config["KB_DATABASE_URL"], enabled=app.config["KB_RECORDING"])
+    app.extensions["recorder"] = recorder
+    app.extensions["rate_limit"] = RateLimit(app.config["KB_FEEDBACK_PER_MINUTE"])
+    recorder.start()
 
 
 def _setup_i18n(app: Flask) -> None:

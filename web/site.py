@@ -13,7 +13,9 @@ from kb.errors import KBError
 from kb.model import LANGUAGES, direction
 from search.errors import BadQuery
 
+from .guard import cross_site, rate_limited
 from .i18n import gettext as _
+from .recording import InvalidVote, record_click, record_search, record_vote, vote_from
 
 bp = Blueprint("site", __name__)
 LANG = "<any(he,ar,en):lang>"
@@ -84,6 +86,7 @@ def article(lang, article_id):
         abort(404)
     fallback = shown if shown.lang != lang else None
     path, step = _path_step(request.args.get("path"), article_id)
+    record_click(request.args.get("from"), shown.id, shown.lang)
     return render_template(
         "article.html",
         article=shown,
@@ -93,7 +96,31 @@ def article(lang, article_id):
         backlinks=kb.backlinks(lang, article_id),
         path=path,
         step=step,
+        voted=request.args.get("voted") in ("yes", "no"),
     )
+
+
+@bp.post(f"/{LANG}/<article_id>/feedback")
+def feedback(lang, article_id):
+    """The "Was this helpful?" form, without JavaScript: records the vote and goes back to the article."""
+    if cross_site():
+        abort(403, _("This form can only be sent from this site."))
+    answer = request.form.get("helpful")
+    if answer not in ("yes", "no"):
+        abort(400, _("Choose yes or no."))
+    kb = _kb()
+    shown = _version(kb, lang, article_id)
+    if shown is None:
+        abort(404)
+    data = {"id": shown.id, "lang": shown.lang, "helpful": answer == "yes", "comment": request.form.get("comment")}
+    try:
+        row = vote_from(data, kb)
+    except InvalidVote:
+        abort(400, _("Your comment is too long or contains characters that cannot be sent."))
+    if rate_limited():
+        abort(429, _("Too many votes from this address. Please try again in a minute."))
+    record_vote(row)
+    return redirect(url_for("site.article", lang=lang, article_id=article_id, voted=answer, _anchor="feedback"), 303)
 
 
 def _path_step(path_id, article_id):
@@ -148,7 +175,7 @@ def search(lang):
     category_id = request.args.get("category") or None
     if category_id is not None and kb.category(category_id) is None:
         abort(400, _("Unknown category."))
-    results, error = None, None
+    results, error, search_id = None, None, None
     if query.strip():
         try:
             results = current_app.extensions["library"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
@@ -156,4 +183,7 @@ def search(lang):
             abort(400, _("This search is too long. Please shorten it."))
         except KBError:
             abort(503, _("Search is unavailable right now. Please try again in a few minutes."))
-    return render_template("search.html", query=query, category_id=category_id, results=results, error=error)
+        search_id = record_search(results, category_id)
+    return render_template(
+        "search.html", query=query, category_id=category_id, results=results, error=error, search_id=search_id
+    )

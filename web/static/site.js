@@ -54,7 +54,41 @@
     });
   }
 
-  // "/" focuses the search box, unless the visitor is typing somewhere.
+  // "Was this helpful?": sent as JSON without leaving the page; the form posts as usual if that fails.
+  document.querySelectorAll("form.feedback-form[data-api]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !event.submitter) return;
+      event.preventDefault();
+      var comment = form.querySelector("textarea");
+      var vote = {
+        id: form.getAttribute("data-id"),
+        lang: form.getAttribute("data-lang"),
+        helpful: event.submitter.value === "yes"
+      };
+      if (comment && comment.value.trim()) vote.comment = comment.value.trim();
+      var answer = event.submitter.value;
+      fetch(form.getAttribute("data-api"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(vote)
+      }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        var thanks = document.createElement("p");
+        thanks.setAttribute("role", "status");
+        thanks.textContent = form.getAttribute("data-thanks");
+        form.parentNode.replaceChild(thanks, form);
+      }).catch(function () {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "helpful";
+        field.value = answer;
+        form.appendChild(field);
+        form.submit();
+      });
+    });
+  });
+
+    // "/" focuses the search box, unless the visitor is typing somewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;

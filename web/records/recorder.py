@@ -1,0 +1,207 @@
+"""Recording off the request path: a bounded queue and one writer thread per server process.
+
+A request only puts a record on the queue (:meth:`Recorder.record`), which
+never blocks: when the queue is full the record is dropped and counted. The
+writer thread takes records off in batches and writes each batch in one
+transaction. When the database is unreachable, locked, full or read-only,
+or its schema is not current, the batch is dropped and counted, one line is
+logged per minute at most, and the site goes on serving; the next batch
+tries again, so recording resumes by itself once the database is back.
+
+The thread is a real OS thread in both servers (gevent's workers leave
+threads unpatched), and everything queued is written when the process
+stops normally (at exit, and on SIGTERM under waitress).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import signal
+import sys
+import threading
+import time
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import store
+
+log = logging.getLogger(__name__)
+
+#: Records waiting to be written, per process; beyond this they are dropped and counted.
+QUEUE_SIZE = 10_000
+#: Records written in one transaction at most.
+BATCH_SIZE = 500
+#: How long the writer waits for more records before writing a batch (seconds).
+BATCH_SECONDS = 0.2
+#: Drops are logged at most this often (seconds).
+LOG_EVERY = 60.0
+#: How long stopping waits for the queue to be written (seconds).
+STOP_SECONDS = 10.0
+_STOP = object()
+
+
+class Recorder:
+    """Records to one database; :attr:`dropped` counts what could not be written."""
+
+    def __init__(self, url: str, enabled: bool = True, queue_size: int = QUEUE_SIZE) -> None:
+        self.url, self.enabled = url, enabled
+        self.dropped = 0
+        self.written = 0
+        self._queue: queue.Queue = queue.Queue(queue_size)
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._pending = 0
+        self._unlogged = 0
+        self._last_log = float("-inf")
+        self._thread: threading.Thread | None = None
+        self._engine = None
+        self._ready = False
+
+    def start(self) -> None:
+        """Start the writer (once); it checks the database first and logs what is wrong with it."""
+        if not self.enabled:
+            return
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, name="kb-recorder", daemon=True)
+            self._thread.start()
+        atexit.register(self.stop)
+        _exit_on_sigterm()
+
+    def record(self, kind: str, row: dict) -> None:
+        """Queue one record (kind: search, click or vote); never blocks, never raises."""
+        if not self.enabled:
+            return
+        if self._thread is None:
+            self.start()
+        with self._lock:
+            self._pending += 1
+        try:
+            self._queue.put_nowait((kind, row))
+        except queue.Full:
+            with self._lock:
+                self._pending -= 1
+            self._drop(1, "the queue of records to write is full")
+
+    def flush(self, timeout: float = STOP_SECONDS) -> bool:
+        """Wait until everything queued so far is written or dropped; False if ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    def stop(self) -> None:
+        """Write what is queued, then stop the writer (called at exit)."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            return
+        self.flush(STOP_SECONDS)
+        try:
+            self._queue.put(_STOP, timeout=1)
+        except queue.Full:
+            return
+        thread.join(STOP_SECONDS)
+        with self._lock:
+            if self._unlogged:
+                log.warning("records: %d record(s) dropped in all since start", self.dropped)
+
+    # --- the writer thread ---------------------------------------------------
+
+    def _run(self) -> None:
+        self._connect()
+        while True:
+            batch = self._take()
+            if batch is None:
+                return
+            if batch:
+                self._write(batch)
+
+    def _take(self) -> list | None:
+        """The next batch: waits for a first record, then takes what arrives within BATCH_SECONDS."""
+        first = self._queue.get()
+        if first is _STOP:
+            return None
+        batch = [first]
+        deadline = time.monotonic() + BATCH_SECONDS
+        while len(batch) < BATCH_SIZE:
+            left = deadline - time.monotonic()
+            try:
+                item = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                self._queue.put_nowait(_STOP)  # stop after this batch
+                break
+            batch.append(item)
+        return batch
+
+    def _connect(self) -> bool:
+        try:
+            if self._engine is None:
+                self._engine = store.open_engine(self.url)
+            store.prepare(self._engine)
+        except (store.DatabaseError, SQLAlchemyError, OSError) as exc:
+            self._log_problem(exc)
+            return False
+        self._ready = True
+        return True
+
+    def _write(self, batch: list) -> None:
+        try:
+            if not self._ready and not self._connect():
+                self._drop(len(batch), None)
+                return
+            store.insert(self._engine, batch)
+        except Exception as exc:  # the site keeps serving whatever the database says
+            self._ready = self._ready and isinstance(exc, SQLAlchemyError) and not _schema_problem(exc)
+            self._drop(len(batch), store.reason(exc))
+        else:
+            with self._lock:
+                self.written += len(batch)
+        finally:
+            with self._idle:
+                self._pending -= len(batch)
+                if self._pending <= 0:
+                    self._idle.notify_all()
+
+    def _log_problem(self, exc: BaseException) -> None:
+        with self._lock:
+            self._last_log = time.monotonic()
+        message = str(exc) if isinstance(exc, store.DatabaseError) else store.reason(exc)
+        log.warning("records: not recording for now: %s", message)
+
+    def _drop(self, count: int, reason: str | None) -> None:
+        with self._lock:
+            self.dropped += count
+            self._unlogged += count
+            due = time.monotonic() - self._last_log >= LOG_EVERY
+            if due:
+                self._last_log = time.monotonic()
+                unlogged, self._unlogged = self._unlogged, 0
+        if due:
+            log.warning(
+                "records: dropped %d record(s)%s; %d dropped since start (the site goes on serving)",
+                unlogged,
+                f" ({reason})" if reason else "",
+                self.dropped,
+            )
+
+
+def _schema_problem(exc: BaseException) -> bool:
+    text = store.reason(exc).lower()
+    return "no such table" in text or "does not exist" in text
+
+
+def _exit_on_sigterm() -> None:
+    """Under waitress, SIGTERM would end the process without running exit handlers: make it a normal exit."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
