@@ -14,7 +14,8 @@ at start-up, and already built), its memory (VmRSS, VmHWM), and requests/s
 with p50/p99 latency under 16 connections for ``/static/site.css`` (the
 floor), the article pages and ``/api/search`` with varied queries; ratios
 are against the stylesheet. The stylesheet and ``/api/search`` are measured
-again with one worker process per core (``--workers``).
+again with one worker process per core (``--workers``). Last, the hostile
+queries of :mod:`bench.hostile` (unless ``--skip-hostile``).
 
 Everything is measured with ``time.perf_counter`` after a warm-up, in the
 same run as its baseline; nothing asserts a timing. Indexes live in a
@@ -50,7 +51,7 @@ from search.query import SearchEngine
 from web.server import tune_collector
 
 from . import corpus as corpus_module
-from . import fts, load, queries
+from . import fts, hostile, load, queries
 from .stats import mb, ms, ratio, secs, summary, table, tree_size
 
 REPO = Path(__file__).resolve().parents[1]
@@ -638,6 +639,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--min-queries", type=int, default=60, help="queries measured even past the budget")
     parser.add_argument("--incremental-rounds", type=int, help="incremental updates measured per size (default 3)")
     parser.add_argument("--skip-http", action="store_true", help="skip the HTTP part")
+    parser.add_argument("--skip-hostile", action="store_true", help="skip the hostile queries (bench.hostile)")
+    hostile.add_arguments(parser)
     parser.add_argument("--skip-sizes", action="store_true", help="only the HTTP part")
     parser.add_argument("--quick", action="store_true", help="1,000 articles, fewer queries, short HTTP runs")
     parser.add_argument("--seed", type=int, default=1)
@@ -683,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tempfile.mkdtemp(prefix="kb-bench-", dir=args.tmp))
     sizes: list[SizeResult] = []
     http = None
+    hostile_text = ""
     started = time.perf_counter()
     try:
         if not args.skip_sizes:
@@ -696,10 +700,16 @@ def main(argv: list[str] | None = None) -> int:
                 http = bench_http(real, args, work)
             except Exception:
                 log(f"HTTP part failed:\n{traceback.format_exc()}")
+        if not args.skip_hostile:
+            try:
+                hostile_text = hostile.run(real, args, work)
+            except Exception:
+                log(f"hostile part failed:\n{traceback.format_exc()}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     text = report(sizes, http, args, real, where)
+    text += f"\n{hostile_text}\n" if hostile_text else ""
     text += f"\nWhole run: {time.perf_counter() - started:,.0f} s.\n"
     print(text)
     if args.out:
