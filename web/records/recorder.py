@@ -115,7 +115,11 @@ class Recorder:
     # --- the writer thread ---------------------------------------------------
 
     def _run(self) -> None:
-        self._connect()
+        problem = self._connect()
+        if problem:  # the start-up check: said at once, whatever the minute
+            with self._lock:
+                self._last_log = time.monotonic()
+            log.warning("records: not recording for now: %s", problem)
         while True:
             batch = self._take()
             if batch is None:
@@ -142,21 +146,24 @@ class Recorder:
             batch.append(item)
         return batch
 
-    def _connect(self) -> bool:
+    def _connect(self) -> str | None:
+        """Open the database and check its schema; what is wrong with it, or None when it is ready."""
         try:
             if self._engine is None:
                 self._engine = store.open_engine(self.url)
             store.prepare(self._engine)
-        except (store.DatabaseError, SQLAlchemyError, OSError) as exc:
-            self._log_problem(exc)
-            return False
+        except store.DatabaseError as exc:
+            return str(exc)
+        except (SQLAlchemyError, OSError) as exc:
+            return store.reason(exc)
         self._ready = True
-        return True
+        return None
 
     def _write(self, batch: list) -> None:
         try:
-            if not self._ready and not self._connect():
-                self._drop(len(batch), None)
+            problem = None if self._ready else self._connect()
+            if problem:
+                self._drop(len(batch), problem)
                 return
             store.insert(self._engine, batch)
         except Exception as exc:  # the site keeps serving whatever the database says
@@ -170,12 +177,6 @@ class Recorder:
                 self._pending -= len(batch)
                 if self._pending <= 0:
                     self._idle.notify_all()
-
-    def _log_problem(self, exc: BaseException) -> None:
-        with self._lock:
-            self._last_log = time.monotonic()
-        message = str(exc) if isinstance(exc, store.DatabaseError) else store.reason(exc)
-        log.warning("records: not recording for now: %s", message)
 
     def _drop(self, count: int, reason: str | None) -> None:
         with self._lock:
