@@ -7,9 +7,10 @@ between two Hebrew letters is part of an acronym (מנכ"ל), not a quote.
 Each word matches, in falling weight: its surface form in the exact
 fields; its readings (prefixes and suffixes removed, spelling folded) in
 the stemmed fields; glossary synonyms; near spellings when the word is
-unknown to the index (edit distance 1 from 4 letters, 2 from 8). Words in
-another of the three scripts are also searched in that language's index
-and credited to the same article in the language asked for.
+unknown to the index (edit distance 1 from 4 letters, 2 from 8, for the
+first few such words: :mod:`search.typos` bounds what one search spends on
+them). Words in another of the three scripts are also searched in that
+language's index and credited to the same article in the language asked for.
 """
 
 from __future__ import annotations
