@@ -46,10 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _setup_security(app)
     _setup_errors(app)
 
-    from . import api, site
+    from . import api, insights, site
 
     app.register_blueprint(api.bp)
     app.register_blueprint(site.bp)
+    app.register_blueprint(insights.bp)
     return app
 
 
