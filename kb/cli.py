@@ -292,5 +292,40 @@ def insights(days, lang, as_json, bidi, url):
         click.echo(line)
 
 
+@main.command()
+@click.argument("article_id")
+@click.option("--category", required=True, help="The category id (content/categories.yaml).")
+@content_option
+def new(article_id, category, content_dir):
+    """Create ARTICLE_ID in every language from the template, and say what to fill in."""
+    from .authoring import new_article
+    from .loader import load
+
+    root = Path(_settings(KB_CONTENT_DIR=content_dir)["KB_CONTENT_DIR"])
+    for path in new_article(root, load(root), article_id, category):
+        click.echo(f"created {path}")
+    click.echo(
+        "fill in, in each language: title, summary, related (at least two ids), sources, keywords, and every "
+        "section marked TODO; 'kb check' lists what is still to fill in. Once a translation is done, "
+        f"record its source version: kb translated he/{article_id} (and ar/{article_id})"
+    )
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option(
+    "--from", "source_lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="The source language."
+)
+@content_option
+def translated(targets, source_lang, content_dir):
+    """Record that each TARGET (<lang>/<id>) is translated from the source's current version."""
+    from .authoring import mark_translated
+
+    root = Path(_settings(KB_CONTENT_DIR=content_dir)["KB_CONTENT_DIR"])
+    for target in targets:
+        path, marker = mark_translated(root, target, source_lang)
+        click.echo(f"{path}: translated_from: {marker}")
+
+
 if __name__ == "__main__":
     main()

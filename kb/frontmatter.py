@@ -35,6 +35,13 @@ FIELDS: tuple[Field, ...] = (
     Field("sources", "ids", "the seeds the article comes from: he-seed, ar-seed"),
     Field("keywords", "texts", "words and synonyms searchers use, in this language"),
     Field("reviewed", "date", "the date of the last review, YYYY-MM-DD"),
+    Field(
+        "translated_from",
+        "text",
+        "in a translation: <source language>@<hash> of the source version it was translated from "
+        "(written by 'kb translated <lang>/<id>')",
+        required=False,
+    ),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from . import authoring
 from .frontmatter import suggest
 from .markdown import plain_text, render
 from .model import LANGUAGES, Article, Category, Problem, article_url
@@ -64,6 +65,7 @@ def resolve(
                 message = f"path '{learning_path.id}': '{step}' has no {', '.join(missing)} version"
                 report(Problem("warning", paths_file, line, message))
 
+    authoring.check(drafts, report)  # placeholders left by 'kb new'; translations whose source changed
     return {key: _build(key, draft, drafts) for key, draft in drafts.items()}
 
 

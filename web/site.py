@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 
+from kb.authoring import is_stale
 from kb.errors import KBError
 from kb.model import LANGUAGES, direction
 from search.errors import BadQuery
@@ -97,6 +98,7 @@ def article(lang, article_id):
         path=path,
         step=step,
         voted=request.args.get("voted") in ("yes", "no"),
+        stale=is_stale(kb, shown),
     )
 
 
