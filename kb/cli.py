@@ -8,6 +8,7 @@ search and web layers are imported inside the commands that need them, so
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import sys
@@ -191,6 +192,31 @@ def serve(host, port, workers, content_dir, index_dir):
         _settings(KB_HOST=host, KB_PORT=port, KB_WORKERS=workers, KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
     )
     run(settings, workers=settings["KB_WORKERS"], on_ready=lambda url: click.echo(f"serving on {url}", err=True))
+
+
+def _with_reload(command: click.Command) -> None:
+    """``kb serve --reload``: the option sets KB_RELOAD for the server it starts, and serves one process."""
+    serve_callback = command.callback
+
+    def callback(reload, **options):
+        if reload:
+            import os
+
+            os.environ["KB_RELOAD"] = "true"
+            options["workers"] = 1
+        return serve_callback(**options)
+
+    command.params.append(
+        click.Option(
+            ["--reload"],
+            is_flag=True,
+            help="For authors: check and re-index content as it is saved; open pages refresh themselves (KB_RELOAD).",
+        )
+    )
+    command.callback = functools.update_wrapper(callback, serve_callback)
+
+
+_with_reload(serve)
 
 
 @main.group()

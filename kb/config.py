@@ -97,6 +97,11 @@ SETTINGS: tuple[Setting, ...] = (
         1_000_000,
     ),
     Setting(
+        "KB_RELOAD",
+        False,
+        "For authors ('kb serve --reload'): check and re-index content as it is saved; open pages refresh themselves.",
+    ),
+    Setting(
         "KB_INSIGHTS_TOKEN",
         "",
         "The token that opens /insights (sent as a header or through its login form); empty: /insights is closed.",

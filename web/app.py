@@ -51,6 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(insights.bp)
+    if app.config.get("KB_RELOAD"):
+        from . import reload
+
+        reload.setup(app)
     return app
 
 

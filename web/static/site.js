@@ -88,6 +88,42 @@
     });
   });
 
+    // kb serve --reload (authors): reload when the content changes, or list what is wrong with it.
+  var reloadUrl = body.getAttribute("data-reload");
+  if (reloadUrl && window.fetch) {
+    var known = null;
+    var poll = function () {
+      fetch(reloadUrl).then(function (r) { return r.json(); }).then(function (state) {
+        var broken = state.problems.some(function (p) { return p.indexOf(": error: ") >= 0; });
+        if (known !== null && state.version !== known && !broken) {
+          window.location.reload();
+          return;
+        }
+        known = state.version;
+        var box = document.getElementById("reload-problems");
+        if (!broken) {
+          if (box) box.parentNode.removeChild(box);
+          return;
+        }
+        box = box || document.createElement("div");
+        box.id = "reload-problems";
+        box.className = "notice reload-problems";
+        box.setAttribute("role", "alert");
+        box.textContent = "";
+        var title = document.createElement("p");
+        title.textContent = body.getAttribute("data-problems-label");
+        var list = document.createElement("pre");
+        list.dir = "ltr";
+        list.textContent = state.problems.join("\n");
+        box.appendChild(title);
+        box.appendChild(list);
+        if (!box.parentNode) body.insertBefore(box, body.firstChild);
+      }).catch(function () { /* the server restarts: try again */ });
+    };
+    poll();
+    setInterval(poll, 1000);
+  }
+
     // "/" focuses the search box, unless the visitor is typing somewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
