@@ -1,6 +1,6 @@
 """Hostile queries: what one costs, and what four attackers do to everyone else.
 
-``.venv/bin/python -m bench.hostile [--seconds 10] [--per-kind 30] [--workers 2] [--skip-http]``
+``.venv/bin/python -m bench.hostile [--per-kind 30] [--attack-seconds 10] [--rounds 2] [--workers 2] [--skip-http]``
 (also run by ``bench.run`` unless ``--skip-hostile``).
 
 Over the real content (``content/``):
@@ -12,8 +12,9 @@ Over the real content (``content/``):
    and once with ``--workers`` processes: normal users (``wrk``, or a Python
    stand-in, over the normal query mix, repeated so the result cache answers)
    alone, then with four attacker connections beside them, each sending a
-   fresh hostile query about once a second. Normal p50 and p99 with and
-   without the attack, their ratio, and the attackers' own latency.
+   fresh hostile query about once a second (the two alternate, ``--rounds``
+   times). Normal p50 and p99 with and without the attack, their ratio, and
+   the attackers' own latency.
 
 Every run is bounded in time and stops by itself; servers are stopped by pid.
 """
@@ -201,6 +202,7 @@ def _p(values: list[float], p: float) -> float:
 @dataclass
 class AttackRun:
     server: str
+    round: int
     normal_alone: load.LoadResult
     normal_attacked: load.LoadResult
     attacks: list[float]  # seconds per attacker request answered
@@ -276,17 +278,19 @@ def bench_attack(real: KnowledgeBase, content: Path, index: Path, args, work: Pa
             warm: list[float] = []
             for thread in _attackers(server.port, hostile, 2.0, warm, [0]):
                 thread.join(timeout=60)
-            log(f"HTTP {label}: normal users alone, {args.seconds:.0f} s ({args.users} connections)")
-            alone = _normal(server.port, normal, args, wrk, "normal users alone")
-            log(f"HTTP {label}: normal users with {ATTACKERS} attackers, {args.seconds:.0f} s")
-            attacks: list[float] = []
-            errors = [0]
-            threads = _attackers(server.port, hostile, args.seconds, attacks, errors)
-            attacked = _normal(server.port, normal, args, wrk, f"normal users, {ATTACKERS} attackers")
-            for thread in threads:
-                thread.join(timeout=60)
-            runs.append(AttackRun(label, alone, attacked, attacks, errors[0]))
-            log(f"HTTP {label}: p99 {ms(alone.p99)} -> {ms(attacked.p99)} ms; attackers p99 {ms(_p(attacks, 99))} ms")
+            # Rounds alternate the two runs, so a change in the machine's load falls on both.
+            for round_ in range(1, args.rounds + 1):
+                log(f"HTTP {label}, round {round_}: normal users alone, {args.seconds:.0f} s, {args.users} connections")
+                alone = _normal(server.port, normal, args, wrk, "normal users alone")
+                log(f"HTTP {label}, round {round_}: normal users with {ATTACKERS} attackers, {args.seconds:.0f} s")
+                attacks: list[float] = []
+                errors = [0]
+                threads = _attackers(server.port, hostile, args.seconds, attacks, errors)
+                attacked = _normal(server.port, normal, args, wrk, f"normal users, {ATTACKERS} attackers")
+                for thread in threads:
+                    thread.join(timeout=60)
+                runs.append(AttackRun(label, round_, alone, attacked, attacks, errors[0]))
+                log(f"HTTP {label}: p99 {ms(alone.p99)} -> {ms(attacked.p99)} ms; attackers p99 {ms(_p(attacks, 99))}")
         finally:
             server.stop()
     return runs
@@ -346,11 +350,13 @@ def report(kinds: list[KindResult], attacks: list[AttackRun], args, where: str) 
             f"`kb serve` over the real content on 127.0.0.1: normal users ({args.users} connections from "
             f"{generator}, the normal query mix cycled, answered from the result cache) for {args.seconds:.0f} s "
             f"alone, then for {args.seconds:.0f} s beside {ATTACKERS} attacker connections, each sending a fresh "
-            f"hostile query (the kinds above in turn) every {ATTACK_INTERVAL:.0f} s:",
+            f"hostile query (the kinds above in turn) every {ATTACK_INTERVAL:.0f} s; the two alternate, "
+            f"{args.rounds} rounds per server:",
             "",
             table(
                 [
                     "server",
+                    "round",
                     "normal req/s alone",
                     "under attack",
                     "normal p50 ms alone",
@@ -368,6 +374,7 @@ def report(kinds: list[KindResult], attacks: list[AttackRun], args, where: str) 
                 [
                     [
                         r.server,
+                        str(r.round),
                         f"{r.normal_alone.rps:,.0f}",
                         f"{r.normal_attacked.rps:,.0f}",
                         ms(r.normal_alone.p50),
@@ -412,6 +419,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--kind-budget", type=float, default=20.0, help="seconds at most per hostile kind")
     group.add_argument("--attack-seconds", dest="seconds", type=float, default=10.0, help="seconds per HTTP run")
     group.add_argument("--users", type=int, default=4, help="connections of normal users")
+    group.add_argument("--rounds", type=int, default=2, help="HTTP rounds (alone, then attacked) per server")
 
 
 def run(real: KnowledgeBase, args, work: Path) -> str:
