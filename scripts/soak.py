@@ -1,6 +1,7 @@
 """Soak test: many clients for a while against a real `kb serve` on 127.0.0.1.
 
     .venv/bin/python scripts/soak.py [--seconds 60] [--clients 16] [--workers 1]
+                                     [--distinct] [--max-rss-mib N]
 
 Starts `kb serve` over the repository's content (index in a temporary
 folder), runs CLIENTS threads of mixed requests (searches in three
@@ -8,6 +9,13 @@ languages, article, category, path and home pages, the stylesheet) for
 SECONDS, samples the server's memory (RSS of the server and its workers)
 every second, stops by itself and prints a table. Exits 1 if any request
 failed or memory grew by more than 20% between the first and last quarter.
+
+With ``--distinct`` every search and every ``/api/analyze`` text is new
+(words from the articles and made-up words in the three scripts), so every
+cache keeps meeting new keys; the table then gives each process's peak
+resident memory (VmHWM), and the run exits 1 when it is above
+``--max-rss-mib`` (memory grows while the bounded caches fill, so growth
+alone is not a failure in this mode).
 """
 
 from __future__ import annotations
@@ -60,6 +68,54 @@ def rss_kb(pid: int) -> int:
     return total
 
 
+def peak_rss_kb(pid: int) -> dict[int, int]:
+    """Peak resident memory (VmHWM) of a process and of each of its children, in KiB."""
+    peaks = {}
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        children = []
+    for p in [pid, *children]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[p] = int(line.split()[1])
+        except OSError:
+            pass
+    return peaks
+
+
+LETTERS = {
+    "he": [chr(c) for c in range(0x05D0, 0x05EB)],
+    "ar": [chr(c) for c in range(0x0627, 0x064B)],
+    "en": list("abcdefghijklmnopqrstuvwxyz"),
+}
+
+
+def vocabulary() -> dict[str, list[str]]:
+    """Words of the articles, per language (what distinct queries are made of, with made-up words)."""
+    words = {}
+    for lang in LETTERS:
+        found = set()
+        for path in (ROOT / "content" / lang).glob("*.md"):
+            found.update(w.strip(".,:;()[]*#\"'") for w in path.read_text(encoding="utf-8").split())
+        words[lang] = sorted(w for w in found if len(w) > 2)
+    return words
+
+
+def distinct_text(rng: random.Random, words: dict[str, list[str]], lang: str, serial: int, most: int) -> str:
+    """A text never sent before: words of the articles and made-up words, in ``lang``'s script."""
+    parts = []
+    for _ in range(rng.randint(1, most)):
+        if rng.random() < 0.5:
+            parts.append(rng.choice(words[lang]))
+        else:
+            parts.append("".join(rng.choice(LETTERS[lang]) for _ in range(rng.randint(3, 12))))
+    parts.append("".join(LETTERS[lang][int(d) + 1] for d in str(serial)) + LETTERS[lang][0])  # unique
+    rng.shuffle(parts)
+    return " ".join(parts)
+
+
 def wait_ready(port: int, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
@@ -78,7 +134,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--distinct", action="store_true", help="every search and /api/analyze text is new")
+    parser.add_argument("--max-rss-mib", type=float, default=None, help="fail above this peak RSS per process")
     args = parser.parse_args()
+    words = vocabulary() if args.distinct else {}
+    serials = iter(range(10**9))  # next() is atomic under the GIL: each request's own number
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "KB_CONTENT_DIR": str(ROOT / "content"), "KB_INDEX_DIR": str(Path(tmp) / "index")}
@@ -100,7 +160,14 @@ def main() -> int:
                 conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=10)
                 while time.monotonic() < stop:
                     lang = rng.choice(list(QUERIES))
-                    if rng.random() < 0.6:
+                    roll = rng.random()
+                    if args.distinct and roll < 0.75:
+                        text = distinct_text(rng, words, lang, next(serials), 4 if roll < 0.45 else 40)
+                        if roll < 0.45:
+                            path = "/api/search?" + urllib.parse.urlencode({"q": text, "lang": lang})
+                        else:
+                            path = "/api/analyze?" + urllib.parse.urlencode({"text": text, "lang": lang})
+                    elif rng.random() < 0.6:
                         q = urllib.parse.urlencode({"q": rng.choice(QUERIES[lang]), "lang": lang})
                         path = f"/api/search?{q}" if rng.random() < 0.7 else f"/{lang}/search?{q}"
                     else:
@@ -125,6 +192,7 @@ def main() -> int:
                 time.sleep(1)
             for t in threads:
                 t.join()
+            peaks = peak_rss_kb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -145,7 +213,17 @@ def main() -> int:
     )
     for error in errors[:10]:
         print("error:", error)
-    return 1 if errors or growth > 0.20 else 0
+    print()
+    print("| process | peak RSS (VmHWM) MiB |")
+    print("|---|---:|")
+    for number, (pid, peak) in enumerate(peaks.items()):
+        role = ("server" if len(peaks) == 1 else "master") if number == 0 else f"worker {number}"
+        print(f"| {role} (pid {pid}) | {peak / 1024:.1f} |")
+    too_big = args.max_rss_mib is not None and max(peaks.values(), default=0) / 1024 > args.max_rss_mib
+    if too_big:
+        print(f"peak RSS above the bound of {args.max_rss_mib:.0f} MiB")
+    grew = growth > 0.20 and not args.distinct
+    return 1 if errors or grew or too_big else 0
 
 
 if __name__ == "__main__":

@@ -221,7 +221,16 @@ class StopFilter(Filter):
                 yield t
 
 
-@lru_cache(maxsize=200_000)
+#: Words whose readings are kept, process-wide. Each entry weighs 0.3 to 1.3 KB (a Hebrew or Arabic word
+#: has up to a dozen readings; ``scripts/cachesizes.py`` measures them): at most about 21 MiB. Indexing
+#: and queries ask for the same few thousand words again and again; any text a client sends to
+#: ``/api/analyze`` adds words, so the bound is what keeps a server's memory flat.
+READINGS_CACHED = 16_384
+#: Words whose core readings are kept (queries only: glossary matching): at most about 5 MiB.
+CORE_READINGS_CACHED = 4_096
+
+
+@lru_cache(maxsize=READINGS_CACHED)
 def variants(text: str) -> tuple[str, ...]:
     """The deep form of a surface word first, then its other readings (sorted, for stable output)."""
     word = deep(text)
@@ -232,7 +241,7 @@ def variants(text: str) -> tuple[str, ...]:
     return (word, *sorted(found))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CORE_READINGS_CACHED)
 def core_variants(text: str) -> frozenset[str]:
     """The readings of a surface word without the typo-tolerant skeletons (Hebrew and Arabic)."""
     word = deep(text)

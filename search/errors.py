@@ -19,3 +19,8 @@ class IndexCorrupt(KBError):
 
 class BadQuery(KBError):
     """Raised by :mod:`search.query` for a parameter it cannot use (the web layer answers 400)."""
+
+
+class IndexUnwritable(KBError):
+    """Raised by :func:`search.index.build` when the index folder cannot be written (full disk, read-only,
+    no permission, or a file where a folder should be); the live index is left as it was."""

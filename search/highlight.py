@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import threading
 from html import escape
 
 from .analysis import IcuTokenizer, variants
@@ -16,8 +17,11 @@ from .lru import LRU
 from .normalize import surface
 
 SNIPPET_CHARS = 220
-#: Article texts kept analyzed for snippets.
+#: Article texts kept analyzed for snippets: at most this many, and at most TEXT_CHARS_KEPT characters of
+#: text. An analysis weighs 45 to 90 bytes per character of its text (``scripts/cachesizes.py``), so
+#: about 35 MiB at most; the real knowledge base's 63 texts (about 225,000 characters) all fit.
 TEXTS_KEPT = 256
+TEXT_CHARS_KEPT = 400_000
 #: Times a text is scanned before it is kept analyzed.
 ADMIT_AFTER = 3
 #: Lines with matches read before a snippet window is chosen.
@@ -114,24 +118,43 @@ class RecentTexts:
     keep finding. Shared by threads; what it hands out is never changed.
     """
 
-    def __init__(self, size: int = TEXTS_KEPT, admit_after: int = ADMIT_AFTER) -> None:
+    def __init__(self, size: int = TEXTS_KEPT, admit_after: int = ADMIT_AFTER, chars: int = TEXT_CHARS_KEPT) -> None:
         self.admit_after = admit_after
-        self._kept = LRU(size)
+        least = max(1, chars // size)  # so that no more than ``size`` texts are kept
+        self._kept = LRU(chars, weight=lambda kept: max(least, kept[0]))
         self._seen = LRU(4 * size)  # hashes of texts shown, and how often
+        self._lock = threading.Lock()
 
     def analyzed(self, text: str, lang: str):
         key = (lang, text)
         found = self._kept.get(key)
         if found is not None:
-            return found
+            found[2] = True  # used since the last retire()
+            return found[1]
         mark = hash(key)
         times = self._seen.pop(mark, 0) + 1
         if times < self.admit_after:
             self._seen.put(mark, times)
             return None
         found = analyze_text(text, lang)
-        self._kept.put(key, found)
+        self._kept.put(key, [len(text), found, True])
         return found
+
+    def retire(self) -> None:
+        """Let go of the texts not used since the last call (a new build: an edited article's old text,
+        or a deleted one's, would otherwise wait for eviction)."""
+        with self._lock:
+            for key in self._kept.keys():
+                kept = self._kept.get(key)
+                if kept is not None and not kept[2]:
+                    self._kept.pop(key)
+                elif kept is not None:
+                    kept[2] = False
+
+
+def retire_texts() -> None:
+    """:meth:`RecentTexts.retire` on the texts kept for snippets (called when a new build is opened)."""
+    _RECENT.retire()
 
 
 _RECENT = RecentTexts()

@@ -24,7 +24,6 @@ import shutil
 import uuid
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -35,12 +34,11 @@ from kb.loader import fingerprint
 from kb.model import LANGUAGES, Article, KnowledgeBase
 
 from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer, surface_words, variants
-from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .errors import IndexCorrupt, IndexMissing, IndexUnwritable
+from .live import CURRENT, META, BuildInfo, check_fresh, current_build, current_name, file_sizes, open_indexes
 
 #: Searchable parts of an article, most important first, with their weights.
 FIELD_WEIGHTS: dict[str, float] = {"title": 5.0, "keywords": 4.0, "summary": 3.0, "headings": 2.0, "body": 1.0}
-CURRENT = "current"
-META = "meta.json"
 KEEP_BUILDS = 2
 #: From this many articles in a language, builds index in several processes.
 PARALLEL_FROM = 500
@@ -54,6 +52,21 @@ POOL_MB = 1024
 #: words for what they add). Every part indexes them: a query spelled without vowel letters meets the
 #: body's words through them.
 SKELETON_PARTS = ("title", "keywords", "summary", "headings")
+
+
+__all__ = [
+    "CURRENT",
+    "META",
+    "BuildInfo",
+    "build",
+    "check_fresh",
+    "current_build",
+    "current_name",
+    "document_for",
+    "open_indexes",
+    "schema",
+    "update",
+]
 
 
 class ExactText(TEXT):
@@ -131,33 +144,6 @@ def document_for(article: Article) -> dict:
     return doc
 
 
-@dataclass(frozen=True)
-class BuildInfo:
-    """What ``meta.json`` says about a build."""
-
-    path: Path
-    analyzer_version: str
-    fingerprint: str
-    built_at: str
-    documents: dict
-    hashes: dict
-
-    @classmethod
-    def read(cls, path: Path) -> BuildInfo:
-        try:
-            data = json.loads((path / META).read_text(encoding="utf-8"))
-            return cls(
-                path,
-                data["analyzer_version"],
-                data["fingerprint"],
-                data["built_at"],
-                data["documents"],
-                data.get("hashes", {}),
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexCorrupt(f"index at {path} is unreadable ({exc}); rebuild it with 'kb index'") from None
-
-
 @contextmanager
 def _lock(root: Path):
     root.mkdir(parents=True, exist_ok=True)
@@ -177,55 +163,86 @@ def _documents(kb: KnowledgeBase) -> dict[str, dict[str, dict]]:
     return {lang: {a.id: document_for(a) for a in kb.in_language(lang)} for lang in LANGUAGES}
 
 
-def build(kb: KnowledgeBase, root: Path, content_root: Path | None = None) -> BuildInfo:
-    """Index every article of ``kb`` into a new build under ``root`` and make it current."""
-    return _publish(kb, Path(root), content_root, incremental=False)
+def build(kb: KnowledgeBase, root: Path, content_root: Path | None = None, progress=None) -> BuildInfo:
+    """Index every article of ``kb`` into a new build under ``root`` and make it current.
+
+    ``progress(lang, total)``, when given, is called as each language starts and returns a context
+    manager whose value's ``update(n)`` is called as articles are indexed (a ``tqdm`` bar fits).
+    A folder that cannot be written (read-only, full, not a folder) raises :class:`IndexUnwritable`,
+    and the live index stays as it was.
+    """
+    return _publish(kb, Path(root), content_root, incremental=False, progress=progress)
 
 
-def update(kb: KnowledgeBase, root: Path, content_root: Path | None = None) -> BuildInfo:
+def update(kb: KnowledgeBase, root: Path, content_root: Path | None = None, progress=None) -> BuildInfo:
     """Like :func:`build`, but starts from the current build and re-indexes only changed articles.
 
     The current build's files are hard-linked, not copied (Whoosh never
     rewrites a segment file), so this costs about the articles changed.
     Falls back to a full build when there is no usable current build.
     """
-    return _publish(kb, Path(root), content_root, incremental=True)
+    return _publish(kb, Path(root), content_root, incremental=True, progress=progress)
 
 
-def _publish(kb: KnowledgeBase, root: Path, content_root: Path | None, incremental: bool) -> BuildInfo:
-    with _lock(root):
-        for stale in root.glob(".build-*"):
+def _publish(kb: KnowledgeBase, root: Path, content_root: Path | None, incremental: bool, progress) -> BuildInfo:
+    if root.exists() and not root.is_dir():
+        raise IndexUnwritable(f"the index folder {root} is a file, not a folder; set KB_INDEX_DIR to a folder")
+    content = fingerprint(content_root or kb.root)  # before indexing: content changed meanwhile shows as stale
+    try:
+        with _lock(root):
+            return _publish_locked(kb, root, content, incremental, progress or _no_progress)
+    except OSError as exc:
+        where = exc.filename or root
+        raise IndexUnwritable(
+            f"cannot write the search index in {root} ({exc.strerror or exc}: {where}); the live index is unchanged"
+        ) from None
+
+
+def _publish_locked(kb: KnowledgeBase, root: Path, content: str, incremental: bool, progress) -> BuildInfo:
+    for stale in [*root.glob(".build-*"), *root.glob(f".{CURRENT}-*")]:  # left by a build killed midway
+        if stale.is_symlink() or not stale.is_dir():
+            stale.unlink(missing_ok=True)
+        else:
             shutil.rmtree(stale, ignore_errors=True)
-        base = _reusable_build(root) if incremental else None
-        staging = root / f".build-{uuid.uuid4().hex[:8]}"
-        try:
-            documents = _documents(kb)
-            hashes = {
-                f"{lang}/{aid}": _document_hash(doc) for lang, docs in documents.items() for aid, doc in docs.items()
-            }
-            if base is None:
-                _write_all(staging, documents)
-            else:
-                shutil.copytree(base.path, staging, copy_function=os.link)
-                _write_changes(staging, documents, hashes, base.hashes)
-            now = dt.datetime.now(dt.UTC)
-            meta = {
-                "analyzer_version": ANALYZER_VERSION,
-                "fingerprint": fingerprint(content_root or kb.root),
-                "built_at": now.isoformat(timespec="seconds"),
-                "documents": {lang: len(docs) for lang, docs in documents.items()},
-                "hashes": hashes,
-            }
-            (staging / META).unlink(missing_ok=True)  # a hard link to the base build's file
-            (staging / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-            final = _new_build_name(root, now)
-            os.rename(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _make_current(root, final)
-        _prune(root, keep=final)
-        return BuildInfo.read(final)
+    base = _reusable_build(root) if incremental else None
+    staging = root / f".build-{uuid.uuid4().hex[:8]}"
+    try:
+        documents = _documents(kb)
+        hashes = {f"{lang}/{aid}": _document_hash(doc) for lang, docs in documents.items() for aid, doc in docs.items()}
+        if base is None:
+            _write_all(staging, documents, progress)
+        else:
+            shutil.copytree(base.path, staging, copy_function=os.link)
+            _write_changes(staging, documents, hashes, base.hashes)
+        now = dt.datetime.now(dt.UTC)
+        meta = {
+            "analyzer_version": ANALYZER_VERSION,
+            "fingerprint": content,
+            "built_at": now.isoformat(timespec="seconds"),
+            "documents": {lang: len(docs) for lang, docs in documents.items()},
+            "files": file_sizes(staging),
+            "hashes": hashes,
+        }
+        (staging / META).unlink(missing_ok=True)  # a hard link to the base build's file
+        (staging / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        final = _new_build_name(root, now)
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _make_current(root, final)
+    _prune(root, keep=final)
+    return BuildInfo.read(final)
+
+
+@contextmanager
+def _no_progress(lang: str, total: int):
+    yield _Silent()
+
+
+class _Silent:
+    def update(self, n: int = 1) -> None:
+        pass
 
 
 def _new_build_name(root: Path, now: dt.datetime) -> Path:
@@ -244,7 +261,7 @@ def _reusable_build(root: Path) -> BuildInfo | None:
     return info if info.analyzer_version == ANALYZER_VERSION and info.hashes else None
 
 
-def _write_all(staging: Path, documents: dict) -> None:
+def _write_all(staging: Path, documents: dict, progress) -> None:
     for lang, docs in documents.items():
         (staging / lang).mkdir(parents=True)
         ix = whoosh_index.create_in(str(staging / lang), schema(lang))
@@ -252,10 +269,11 @@ def _write_all(staging: Path, documents: dict) -> None:
         # segment of its own. The segments are not merged (a merge rewrites every posting, single-threaded):
         # searches read them together.
         procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_FROM else 1
-        with _no_cycle_collection():
+        with _no_cycle_collection(), progress(lang, len(docs)) as bar:
             writer = ix.writer(limitmb=POOL_MB, procs=procs, multisegment=procs > 1)
             for doc in docs.values():
                 writer.add_document(**doc)
+                bar.update(1)
             writer.commit()
 
 
@@ -288,9 +306,13 @@ def _write_changes(staging: Path, documents: dict, hashes: dict, old_hashes: dic
 
 
 def _make_current(root: Path, target: Path) -> None:
-    link = root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+    link = root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"  # a kill before the swap leaves it: the next build removes it
     os.symlink(target.name, link)
-    os.replace(link, root / CURRENT)  # atomic: readers see the old build or the new one
+    try:
+        os.replace(link, root / CURRENT)  # atomic: readers see the old build or the new one
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
 
 
 def _prune(root: Path, keep: Path) -> None:
@@ -298,54 +320,3 @@ def _prune(root: Path, keep: Path) -> None:
     old = [p for p in builds if p != keep][: max(0, len(builds) - KEEP_BUILDS)]
     for path in old:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def current_name(root: Path) -> str | None:
-    """The name of the build the ``current`` link points at (None: there is no link)."""
-    try:
-        return os.readlink(Path(root) / CURRENT)
-    except OSError:
-        return None
-
-
-def current_build(root: Path) -> Path:
-    """The live build's folder, or :class:`IndexMissing`."""
-    target = current_name(root)
-    if target is None:
-        raise IndexMissing(f"no search index in {root}; build it with 'kb index'")
-    path = Path(root) / target
-    if not path.is_dir():
-        raise IndexMissing(f"the search index in {root} points at a missing build; rebuild it with 'kb index'")
-    return path
-
-
-def check_fresh(info: BuildInfo, content_root: Path) -> None:
-    """:class:`IndexStale` unless the build matches these analyzers and this content."""
-    if info.analyzer_version != ANALYZER_VERSION:
-        raise IndexStale(
-            f"the search index was built with analyzer version {info.analyzer_version}, this is {ANALYZER_VERSION}; "
-            "rebuild it with 'kb index'"
-        )
-    if info.fingerprint != fingerprint(content_root):
-        raise IndexStale("the content changed since the search index was built; rebuild it with 'kb index'")
-
-
-def open_indexes(build_path: Path) -> dict:
-    """The Whoosh index of each language in a build, each checked by reading it once."""
-    indexes = {}
-    for lang in LANGUAGES:
-        try:
-            ix = whoosh_index.open_dir(str(build_path / lang))
-            with ix.searcher() as searcher:  # read postings and stored fields: damaged files fail here
-                reader = searcher.reader()
-                for part in FIELD_WEIGHTS:
-                    for _ in zip(range(3), reader.lexicon(f"{part}_s"), strict=False):
-                        pass
-                for docnum in range(min(reader.doc_count_all(), 3)):
-                    reader.stored_fields(docnum)
-        except Exception as exc:  # Whoosh raises many kinds of errors for damaged files
-            raise IndexCorrupt(
-                f"the search index in {build_path} is damaged ({type(exc).__name__}: {exc}); rebuild it with 'kb index'"
-            ) from None
-        indexes[lang] = ix
-    return indexes

@@ -56,6 +56,11 @@ class LRU:
             self.put(key, found)
         return found
 
+    def keys(self) -> list:
+        """The keys held, least recently used first (a copy)."""
+        with self._lock:
+            return list(self._entries)
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -78,7 +78,11 @@ def surface(text: str) -> str:
     return _surface_word(text) if len(text) <= CACHED_WORD_CHARS else _surface(text)
 
 
-@lru_cache(maxsize=100_000)
+#: Words whose surface form is kept, process-wide (about 80 to 160 bytes each: at most about 2.5 MiB).
+SURFACES_CACHED = 16_384
+
+
+@lru_cache(maxsize=SURFACES_CACHED)
 def _surface_word(text: str) -> str:
     return _surface(text)
 

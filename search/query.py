@@ -30,7 +30,7 @@ from kb.model import LANGUAGES, article_url
 
 from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
-from .highlight import matches, snippet
+from .highlight import matches, retire_texts, snippet
 from .index import (
     FIELD_WEIGHTS,
     SKELETON_PARTS,
@@ -142,6 +142,8 @@ class SearchEngine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: tuple[Path, dict, BuildInfo] | None = None
+        self._refused: str | None = None  # a build that could not be opened (logged once)
+        self._open_searchers: dict[int, tuple[Path, dict]] = {}  # every thread's, to close them
         # Per build: each language's scorer (term scores, document keys), cross-language maps.
         self._builds: OrderedDict[Path, dict] = OrderedDict()
         # Recent results, keyed on the query, its options and the build that answered it.
@@ -153,12 +155,14 @@ class SearchEngine:
         """Open the current build if it is not the one already open; return the open build's info.
 
         Freshness against the content is checked when the engine first opens
-        an index. Later, a new build that cannot be opened (damaged, deleted)
-        is logged and the build already open goes on serving.
+        an index. Later, a new build that cannot be opened (damaged, missing)
+        is logged once and the build already open goes on serving. When the
+        open build's folder is deleted, its files are let go (the disk space
+        is freed) and searches fail with the way out until a new build comes.
         """
-        opened = self._opened
-        if opened is not None and current_name(self.index_root) == opened[0].name:
-            return opened[2]  # the usual case, one system call: the build open is still the current one
+        opened, name = self._opened, current_name(self.index_root)
+        if opened is not None and name in (opened[0].name, self._refused) and opened[0].is_dir():
+            return opened[2]  # the usual case: the build open is still the current one (or one refused)
         with self._lock:
             try:
                 path = current_build(self.index_root)
@@ -167,12 +171,25 @@ class SearchEngine:
                 info = BuildInfo.read(path)
                 if self._opened is None and self.content_root is not None:
                     check_fresh(info, self.content_root)
-                self._opened = (path, open_indexes(path), info)
+                indexes = open_indexes(path, info)
             except KBError as exc:
-                if self._opened is None:
-                    raise
-                log.warning("keeping the open search index: %s", exc)
-            return self._opened[2]
+                if self._opened is not None and self._opened[0].is_dir():
+                    if name != self._refused:
+                        log.warning("keeping the open search index: %s", exc)
+                        self._refused = name
+                    return self._opened[2]
+                if self._opened is not None:
+                    log.warning("the open search index was deleted; its files are closed: %s", exc)
+                    self._opened = None
+                    self._close_searchers(keep=())
+                raise
+            previous = self._opened[0] if self._opened is not None else None
+            self._opened, self._refused = (path, indexes, info), None
+            self._close_searchers(keep=(path, previous))
+            self._cache = LRU(self.cache_size)  # results are keyed on their build: the old ones can only wait
+            if previous is not None:
+                retire_texts()
+            return info
 
     def _searchers(self) -> tuple[Path, dict]:
         """This thread's searchers of the current build, and that build's folder."""
@@ -180,12 +197,29 @@ class SearchEngine:
         path, indexes, _ = self._opened
         cached = getattr(self._local, "searchers", None)
         if cached is None or cached[0] != path:
-            if cached:
-                for searcher in cached[1].values():
-                    searcher.close()
             cached = (path, {lang: ix.searcher(weighting=BM25F()) for lang, ix in indexes.items()})
-            self._local.searchers = cached
+            with self._lock:
+                if self._opened is None or self._opened[0] != path:  # released meanwhile: not kept
+                    _close(cached[1])
+                    raise IndexCorrupt("the search index changed during the search; try again")
+                old = getattr(self._local, "searchers", None)
+                if old is not None and self._open_searchers.pop(id(old), None) is not None:
+                    _close(old[1])
+                self._local.searchers = cached
+                self._open_searchers[id(cached)] = cached
         return cached
+
+    def _close_searchers(self, keep: tuple[Path, ...]) -> None:
+        """Close every thread's searchers of builds not in ``keep`` (called holding the lock).
+
+        Searchers of the build just replaced are kept: a thread may still be answering from them.
+        """
+        for key, (path, searchers) in list(self._open_searchers.items()):
+            if path not in keep:
+                del self._open_searchers[key]
+                _close(searchers)
+        if not keep:
+            self._builds.clear()
 
     def search(self, raw: str, lang: str, limit: int = 10, category: str | None = None) -> SearchResults:
         if lang not in LANGUAGES:
@@ -324,6 +358,14 @@ class SearchEngine:
                     left -= len(phrase_words)
             plans[plan_lang] = plan
         return plans
+
+
+def _close(searchers: dict) -> None:
+    for searcher in searchers.values():
+        try:
+            searcher.close()
+        except Exception:  # already closed, or its files gone
+            log.debug("closing a searcher failed", exc_info=True)
 
 
 def _word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, near: list[str]):

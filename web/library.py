@@ -5,11 +5,18 @@ each worker's engine opens the new build, and the content (pages,
 categories, paths, glossary) is reloaded with it, so pages and search never
 disagree for long. Content that fails to load is logged and the previous
 content goes on serving.
+
+Only the process that prepares the index (``kb serve``, before any worker
+starts) builds it or refuses to start. A worker forked from it starts from
+the content the index was prepared with and follows the live index: content
+changed since (an editor at work) is logged once as a stale index, never a
+reason to stop.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -22,31 +29,53 @@ from search.query import SearchEngine
 
 log = logging.getLogger(__name__)
 
+#: Index folders prepared in this process: (its id, the content prepared from, the build then current).
+#: Inherited by forked workers, which tell from the id that they are not the preparing process.
+_PREPARED: dict[Path, tuple[int, KnowledgeBase, Path]] = {}
+
 
 def prepare_index(kb: KnowledgeBase, index_dir: Path, content_dir: Path, auto_index: bool) -> None:
     """Make sure a fresh index exists: build it when allowed, else raise a clear error."""
     try:
         build_path = current_build(index_dir)
-        check_fresh(BuildInfo.read(build_path), content_dir)
-        open_indexes(build_path)
+        info = BuildInfo.read(build_path)
+        check_fresh(info, content_dir)
+        open_indexes(build_path, info)
     except KBError:
         if not auto_index:
             raise
-        build(kb, index_dir, content_dir)
+        build_path = build(kb, index_dir, content_dir).path
+    _PREPARED[Path(index_dir).resolve()] = (os.getpid(), kb, build_path)
 
 
 class Library:
     def __init__(self, content_dir: Path, index_dir: Path, auto_index: bool) -> None:
         self.content_dir = Path(content_dir)
-        self._kb = load_strict(self.content_dir)
-        prepare_index(self._kb, Path(index_dir), self.content_dir, auto_index)
-        self.engine = SearchEngine(Path(index_dir), Glossary(self._kb.glossary), self.content_dir)
-        self._synced = self.engine.refresh().path
+        prepared = _PREPARED.get(Path(index_dir).resolve())
+        if prepared is not None and prepared[0] != os.getpid():
+            # A worker: the index was prepared before it was forked.
+            _, self._kb, self._synced = prepared
+            self.engine = SearchEngine(Path(index_dir), Glossary(self._kb.glossary))
+            self._warn_if_stale(self.engine.refresh())
+        else:
+            self._kb = load_strict(self.content_dir)
+            prepare_index(self._kb, Path(index_dir), self.content_dir, auto_index)
+            self.engine = SearchEngine(Path(index_dir), Glossary(self._kb.glossary), self.content_dir)
+            self._synced = self.engine.refresh().path
         self._lock = threading.Lock()
+
+    def _warn_if_stale(self, info: BuildInfo) -> None:
+        try:
+            check_fresh(info, self.content_dir)
+        except KBError as exc:
+            log.warning("serving the last good build (%s): %s", info.path.name, exc)
 
     @property
     def kb(self) -> KnowledgeBase:
-        info = self.engine.refresh()
+        try:
+            info = self.engine.refresh()
+        except KBError:  # no index open (its build deleted): searches report it, pages go on
+            return self._kb
         if info.path != self._synced:
             with self._lock:
                 if info.path != self._synced:
