@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -63,7 +64,9 @@ def test_search_from_the_box(page, lang, query, expected_id, screenshots):
     page.wait_for_url(f"**/{lang}/search?q=*")
     assert page.locator(".result-count").is_visible()
     links = page.locator("ol.results > li > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert f"/{lang}/{expected_id}" in links[:5]
+    # Result links carry the recorded search's id (?from=...), for the content team's click counts.
+    assert all(re.fullmatch(r"/[a-z]{2}/[a-z0-9-]+\?from=[0-9a-f]{16}", link) for link in links)
+    assert f"/{lang}/{expected_id}" in [link.split("?")[0] for link in links[:5]]
     assert page.locator("ol.results mark").count() > 0
     page.screenshot(path=str(screenshots / f"search-{lang}.png"))
 
