@@ -1,6 +1,6 @@
 # Sourced by scripts/serve and scripts/test with what the caller needs:
 #   source scripts/setup.sh serve   # what serving needs: pip install -e .
-#   source scripts/setup.sh test    # everything: pip install -e '.[test]', Chromium, fonts, npm, axe-core
+#   source scripts/setup.sh test    # everything: pip install -e '.[test]', Chromium, fonts, npm, axe-core, PostgreSQL
 # Makes sure it is all installed, system packages included (as root with
 # apt-get, otherwise with passwordless sudo), or stops naming every missing
 # package and the command that installs them.
@@ -33,6 +33,10 @@ has_icu_dev() {
   if command -v pkg-config >/dev/null; then pkg-config --exists icu-uc; else installed libicu-dev; fi
 }
 
+has_postgresql() { # initdb and pg_ctl, where scripts/postgres.py looks for them
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || { command -v pg_ctl && command -v initdb; } >/dev/null
+}
+
 missing_packages() { # prints the Debian packages still missing, one per line
   python3 -c 'import venv, ensurepip' 2>/dev/null || echo python3-venv
   has_python_h || echo python3-dev
@@ -43,6 +47,7 @@ missing_packages() { # prints the Debian packages still missing, one per line
     command -v chromium >/dev/null || echo chromium
     installed fonts-noto-core || echo fonts-noto-core
     command -v npm >/dev/null || echo npm
+    has_postgresql || echo postgresql
   fi
 }
 
