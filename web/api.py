@@ -6,6 +6,8 @@ can cause a 500.
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request
 
 from kb.errors import KBError
@@ -78,7 +80,9 @@ def search():
     # Instant search asks on every keystroke: only a completed search (record=true) is recorded.
     recorded = {}
     if request.args.get("record") == "true" and query.strip():
-        recorded["search_id"] = record_search(results, category)
+        search_id = record_search(results, category)
+        if search_id:
+            recorded["search_id"] = search_id
     return jsonify(
         **recorded,
         query=results.query,
@@ -115,9 +119,10 @@ def feedback():
         raise ApiError("cross-site requests are refused", 403)
     if not request.is_json:
         raise ApiError("send the vote as JSON (Content-Type: application/json)", 415)
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError("the body is not valid JSON")
+    try:
+        data = json.loads(request.get_data(as_text=True))
+    except ValueError:
+        raise ApiError("the body is not valid JSON") from None
     try:
         row = vote_from(data, current_app.extensions["library"].kb)
     except InvalidVote as exc:

@@ -39,8 +39,10 @@ def normalized_query(text: str) -> str:
     return " ".join(kept.split())[:QUERY_CHARS]
 
 
-def record_search(results, category: str | None) -> str:
-    """Queue a completed search; its id, for the result links (``?from=<id>``)."""
+def record_search(results, category: str | None) -> str | None:
+    """Queue a completed search; its id, for the result links (``?from=<id>``), or None when not recording."""
+    if not recorder().enabled:
+        return None
     search_id = secrets.token_hex(8)
     recorder().record(
         "search",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -77,7 +78,7 @@ def test_opening_a_result_records_the_click_in_the_article_language(site):
 
 
 def _vote(client, body, **headers):
-    return client.post("/api/feedback", json=body, headers=headers)
+    return client.post("/api/feedback", data=json.dumps(body), content_type="application/json", headers=headers)
 
 
 def test_a_vote_is_recorded(site):
@@ -105,6 +106,7 @@ def test_a_vote_is_recorded(site):
         ({"id": "goals", "lang": "en", "helpful": True, "comment": "a\x00b"}, "control characters"),
         ({"id": "goals", "lang": "en", "helpful": True, "ip": "1.2.3.4"}, "unknown field(s): ip"),
         (["goals", "en", True], "the body must be a JSON object"),
+        (None, "the body must be a JSON object"),
         ({"lang": "en", "helpful": True}, "'id' must be an article id"),
     ],
 )
@@ -201,6 +203,8 @@ def test_nothing_is_recorded_with_recording_off(corpus_index, tmp_path):
         {"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "KB_DATABASE_URL": url, "KB_RECORDING": False}
     )
     client = app.test_client()
-    assert client.get("/en/search?q=goals").status_code == 200
+    page = client.get("/en/search?q=goals")
+    assert page.status_code == 200 and "?from=" not in page.get_data(as_text=True)
+    assert "search_id" not in client.get("/api/search?q=goals&lang=en&record=true").get_json()
     assert _vote(client, {"id": "goals", "lang": "en", "helpful": True}).status_code == 202
     assert not (tmp_path / "off.db").exists()
