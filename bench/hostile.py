@@ -9,7 +9,8 @@ Over the real content (``content/``):
    queries of that kind (distinct random words, so no cache answers), CPU
    time of the search (``time.thread_time``) and wall time, p50, p99, max.
 2. Over HTTP, a ``kb serve`` subprocess on 127.0.0.1, once as one process
-   and once with ``--workers`` processes: normal users (``wrk``, or a Python
+   and once with ``--workers`` processes: each hostile kind alone, a few
+   requests one at a time (latency); then normal users (``wrk``, or a Python
    stand-in, over the normal query mix, repeated so the result cache answers)
    alone, then with four attacker connections beside them, each sending a
    fresh hostile query about once a second (the two alternate, ``--rounds``
@@ -257,7 +258,8 @@ def _normal(port: int, paths: list[str], args, wrk: str | None, name: str) -> lo
     return load.run_python(port, name, paths, args.users, args.seconds)
 
 
-def bench_attack(real: KnowledgeBase, content: Path, index: Path, args, work: Path) -> list[AttackRun]:
+def bench_attack(real: KnowledgeBase, content: Path, index: Path, args, work: Path):
+    """(the attack runs, {server: {kind: seconds of each request of that kind sent alone}})."""
     wrk = None if args.load_generator == "python" else load.find_wrk(install=not args.no_install)
     normal = [
         f"/api/search?lang={q.lang}&limit=10&q={quote(q.text)}"
@@ -267,6 +269,7 @@ def bench_attack(real: KnowledgeBase, content: Path, index: Path, args, work: Pa
     if args.workers > 1:
         modes.append((f"{args.workers} worker processes (gunicorn)", args.workers))
     runs = []
+    alone_kinds: dict[str, dict[str, list[float]]] = {}
     for label, workers in modes:
         server = load.Server(content, index, work / "serve.log", workers=workers)
         try:
@@ -278,6 +281,14 @@ def bench_attack(real: KnowledgeBase, content: Path, index: Path, args, work: Pa
             warm: list[float] = []
             for thread in _attackers(server.port, hostile, 2.0, warm, [0]):
                 thread.join(timeout=60)
+            log(f"HTTP {label}: each hostile kind alone, {args.http_per_kind} requests")
+            alone_kinds[label] = {}
+            for kind in hostile.kinds():
+                for _ in range(args.http_per_kind):
+                    lang, text = hostile.make(kind)
+                    began = time.perf_counter()
+                    load.get(server.port, f"/api/search?lang={lang}&limit=10&q={quote(text)}", timeout=30)
+                    alone_kinds[label].setdefault(kind, []).append(time.perf_counter() - began)
             # Rounds alternate the two runs, so a change in the machine's load falls on both.
             for round_ in range(1, args.rounds + 1):
                 log(f"HTTP {label}, round {round_}: normal users alone, {args.seconds:.0f} s, {args.users} connections")
@@ -293,13 +304,13 @@ def bench_attack(real: KnowledgeBase, content: Path, index: Path, args, work: Pa
                 log(f"HTTP {label}: p99 {ms(alone.p99)} -> {ms(attacked.p99)} ms; attackers p99 {ms(_p(attacks, 99))}")
         finally:
             server.stop()
-    return runs
+    return runs, alone_kinds
 
 
 # --- report ------------------------------------------------------------------------
 
 
-def report(kinds: list[KindResult], attacks: list[AttackRun], args, where: str) -> str:
+def report(kinds: list[KindResult], attacks: list[AttackRun], alone: dict, args, where: str) -> str:
     out = ["## Hostile queries", "", where, ""]
     if kinds:
         normal = kinds[0]
@@ -344,6 +355,21 @@ def report(kinds: list[KindResult], attacks: list[AttackRun], args, where: str) 
         worst = max((k for k in kinds[1:] if k.cpu), key=lambda k: max(k.cpu), default=None)
         if worst:
             out += [f"Most costly hostile query: {worst.kind}, {ms(max(worst.cpu))} ms of CPU.", ""]
+    if alone:
+        servers = list(alone)
+        out += [
+            f"Over HTTP, each hostile kind alone ({args.http_per_kind} requests, one at a time, one connection), "
+            "milliseconds from request to answer:",
+            "",
+            table(
+                ["kind"] + [f"{server} {what}" for server in servers for what in ("p50", "max")],
+                [
+                    [kind] + [ms(f(alone[server][kind])) for server in servers for f in (lambda v: _p(v, 50), max)]
+                    for kind in alone[servers[0]]
+                ],
+            ),
+            "",
+        ]
     if attacks:
         generator = attacks[0].normal_alone.generator
         out += [
@@ -420,6 +446,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--attack-seconds", dest="seconds", type=float, default=10.0, help="seconds per HTTP run")
     group.add_argument("--users", type=int, default=4, help="connections of normal users")
     group.add_argument("--rounds", type=int, default=2, help="HTTP rounds (alone, then attacked) per server")
+    group.add_argument("--http-per-kind", type=int, default=5, help="requests of each hostile kind alone, over HTTP")
 
 
 def run(real: KnowledgeBase, args, work: Path) -> str:
@@ -429,8 +456,8 @@ def run(real: KnowledgeBase, args, work: Path) -> str:
     index = work / "hostile-index"
     search_index.build(real, index, content)
     kinds = bench_inprocess(real, content, index, args)
-    attacks = [] if args.skip_http else bench_attack(real, content, index, args, work)
-    return report(kinds, attacks, args, where)
+    attacks, alone = ([], {}) if args.skip_http else bench_attack(real, content, index, args, work)
+    return report(kinds, attacks, alone, args, where)
 
 
 def main(argv: list[str] | None = None) -> int:
