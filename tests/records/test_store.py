@@ -114,3 +114,24 @@ def test_postgres_addresses_use_psycopg_and_hide_the_password():
     assert store.parse_url("postgresql://kb:secret@db/kb").drivername == "postgresql+psycopg"
     assert store.parse_url("postgres://kb@db/kb").drivername == "postgresql+psycopg"
     assert "secret" not in store.describe("postgresql://kb:secret@db/kb")
+
+
+def test_several_processes_creating_one_new_sqlite_file_all_end_ready(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/new/records.db"
+    program = (
+        "import sys\nfrom web.records import store\n"
+        "store.prepare(store.open_engine(sys.argv[1]))\nprint(store.current_revision(store.open_engine(sys.argv[1])))"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", program, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    results = [p.communicate(timeout=60) for p in processes]
+    assert [(p.returncode, out.strip()) for p, (out, _) in zip(processes, results, strict=True)] == [
+        (0, store.head_revision())
+    ] * 4, [err for _, err in results]

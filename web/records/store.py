@@ -11,6 +11,8 @@ them. A test checks that the two agree.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import (
@@ -44,6 +46,8 @@ SQLITE_BUSY_SECONDS = 5
 CONNECT_SECONDS = 3
 
 metadata = MetaData()
+#: Alembic keeps its migration context in module globals: one migration at a time in a process.
+_MIGRATING = threading.Lock()
 
 searches = Table(
     "searches",
@@ -162,7 +166,7 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as connection:
+    with _MIGRATING, engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -170,14 +174,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the migrations up to ``revision`` (all of them by default), in one transaction where the database allows."""
     from alembic import command
 
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:
         command.downgrade(_alembic_config(connection), revision)
 
 
@@ -187,8 +191,7 @@ def prepare(engine: Engine) -> None:
     try:
         current = current_revision(engine)
         if current is None and engine.url.get_backend_name() == "sqlite":
-            upgrade(engine)
-            current = current_revision(engine)
+            current = _create_sqlite(engine)
     except SQLAlchemyError as exc:
         raise DatabaseError(f"records database {_shown(engine)}: {reason(exc)}") from None
     head = head_revision()
@@ -197,6 +200,22 @@ def prepare(engine: Engine) -> None:
             f"records database {_shown(engine)} is at revision {current or 'none (no tables)'}, this version needs "
             f"{head}: run 'kb db upgrade'"
         )
+
+
+def _create_sqlite(engine: Engine) -> str | None:
+    """Create a new SQLite file's tables; another server process may be doing the same at this moment,
+    and then its tables are waited for (up to the busy timeout)."""
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            upgrade(engine)
+        except SQLAlchemyError:
+            if time.monotonic() > deadline:
+                raise
+        current = current_revision(engine)
+        if current is not None or time.monotonic() > deadline:
+            return current
+        time.sleep(0.1)
 
 
 def insert(engine: Engine, rows: list[tuple[str, dict]]) -> None:
