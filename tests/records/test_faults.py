@@ -180,3 +180,18 @@ def test_postgresql_stopped_mid_run(corpus_index, servers, postgres):
     for _ in range(7):
         assert server.vote() == 202
     assert wait_for_count(url, store.votes, 17) == 17
+
+
+def test_a_read_only_postgresql_database_drops_records_and_serves(corpus_index, servers, postgres):
+    import psycopg
+
+    url = postgres.create_database("read_only")
+    store.upgrade(store.open_engine(url))
+    with psycopg.connect(postgres.url(), autocommit=True) as connection:
+        connection.execute('ALTER DATABASE "read_only" SET default_transaction_read_only = on')
+    server = servers(corpus_index, url)
+    assert max(server.search("goals") for _ in range(5)) < FAST
+    assert server.vote() == 202
+    log = server.wait_for_log("(cannot execute INSERT in a read-only transaction)")
+    assert log.count("records: dropped") == 1 and "Traceback" not in log
+    assert count(url, store.votes) == 0
