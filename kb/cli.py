@@ -96,9 +96,22 @@ def index(content_dir, index_dir, incremental):
 
     settings = _settings(KB_CONTENT_DIR=content_dir, KB_INDEX_DIR=index_dir)
     kb = load_strict(Path(settings["KB_CONTENT_DIR"]))
-    info = (update if incremental else build)(kb, Path(settings["KB_INDEX_DIR"]), Path(settings["KB_CONTENT_DIR"]))
+    publish = update if incremental else build
+    info = publish(kb, Path(settings["KB_INDEX_DIR"]), Path(settings["KB_CONTENT_DIR"]), progress=_progress_bar)
     counts = ", ".join(f"{lang} {n}" for lang, n in info.documents.items())
     click.echo(f"indexed {counts} articles into {info.path}")
+
+
+#: Seconds a build runs before its progress bar shows (short builds stay quiet).
+PROGRESS_DELAY = 1.0
+
+
+def _progress_bar(lang: str, total: int):
+    """A bar per language on a terminal (articles per second, time left), shown once a build takes a
+    while; nothing when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"indexing {lang}", unit=" articles", disable=None, delay=PROGRESS_DELAY, leave=False)
 
 
 def _visual_default() -> bool:

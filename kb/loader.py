@@ -16,7 +16,7 @@ import yaml
 from . import frontmatter, links, yamlsource
 from .datafiles import DATA_FILES, PATHS_FILE, load_categories, load_glossary, load_paths
 from .errors import ConfigError, ContentErrors
-from .files import MAX_FILE_BYTES, read_limited
+from .files import MAX_FILE_BYTES, describe_size, read_limited
 from .markdown import ParsedDocument, parse
 from .model import LANGUAGES, KnowledgeBase, Problem
 
@@ -52,6 +52,11 @@ def load(root: Path) -> KnowledgeBase:
         if not path.is_file():
             kind = "a broken link" if path.is_symlink() else "not a regular file"
             report(Problem("error", display, None, f"cannot read: {kind}"))
+            continue
+        size = _size(path)
+        if size > MAX_FILE_BYTES and (path.suffix != ".md" if len(rel.parts) > 1 else str(rel) not in DATA_FILES):
+            # Never read: a stray file (a dump, a video, a copied index) slows every check and fingerprint.
+            report(Problem("warning", display, None, f"ignored: a {describe_size(size)} file in the content folder"))
             continue
         if len(rel.parts) == 1:
             continue  # data files and documentation (SOURCES.md) at the top
@@ -154,15 +159,35 @@ def read_article(path: Path, display: Path, lang: str, report) -> Draft | None:
     return Draft(values, doc, display)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def fingerprint(root: Path) -> str:
-    """A hash of every file in the content tree: it changes whenever any content changes."""
+    """A hash of every file in the content tree: it changes whenever any content changes.
+
+    Files read as content (up to :data:`MAX_FILE_BYTES`) are hashed whole; a
+    larger file, never read as content, by its size and modification time,
+    so a stray large file costs one ``stat``, not reading it into memory.
+    """
     import hashlib
 
     digest = hashlib.sha256()
     for path in sorted(Path(root).rglob("*")):
         if path.is_file() and not path.name.startswith("."):
             digest.update(str(path.relative_to(root)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            try:
+                stat = path.stat()
+                if stat.st_size > MAX_FILE_BYTES:
+                    digest.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
+                else:
+                    digest.update(read_limited(path))
+            except OSError as exc:  # unreadable: kb check reports it; here it is only a change
+                digest.update(f"unreadable {exc.errno}".encode())
+            digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 

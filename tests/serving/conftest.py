@@ -35,13 +35,15 @@ def get_json(url: str, timeout: float = 15.0):
 class Site:
     """A ``kb serve`` process and its content and index folders."""
 
-    def __init__(self, root: Path, workers: int) -> None:
+    def __init__(self, root: Path, workers: int, before_start=None) -> None:
         self.content = root / "content"
         self.index = root / "index"
         shutil.copytree(CORPUS, self.content)
         self.port = free_port()
         self.env = {**os.environ, "KB_CONTENT_DIR": str(self.content), "KB_INDEX_DIR": str(self.index)}
         self.run_kb("index")
+        if before_start is not None:
+            before_start(self)
         self.process = subprocess.Popen(
             [*KB, "serve", "--port", str(self.port), "--workers", str(workers)],
             env=self.env,
@@ -70,20 +72,25 @@ class Site:
         path = self.content / "en" / "data.md"
         path.write_text(path.read_text(encoding="utf-8") + f"\nAlso {word}.\n", encoding="utf-8")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; what it logged (stderr)."""
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            _, err = self.process.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            _, err = self.process.communicate(timeout=10)
+        except ValueError:  # stopped before: its output was read then
+            err = b""
+        return (err or b"").decode("utf-8", "replace")
 
 
 @pytest.fixture
 def site_factory(tmp_path):
     sites = []
 
-    def make(workers: int = 1) -> Site:
-        site = Site(tmp_path / f"site{len(sites)}", workers)
+    def make(workers: int = 1, before_start=None) -> Site:
+        site = Site(tmp_path / f"site{len(sites)}", workers, before_start)
         sites.append(site)
         return site
 
