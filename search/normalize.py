@@ -78,7 +78,7 @@ def surface(text: str) -> str:
     return _surface_word(text) if len(text) <= CACHED_WORD_CHARS else _surface(text)
 
 
-#: Words whose surface form is kept, process-wide (about 80 to 160 bytes each: at most about 2.5 MiB).
+#: Words whose surface form is kept, process-wide (about 60 to 160 bytes each: at most about 2.5 MiB).
 SURFACES_CACHED = 16_384
 
 

@@ -15,6 +15,7 @@ reason to stop.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -91,6 +92,10 @@ class Library:
             self._kb = kb
             self.engine.glossary = Glossary(kb.glossary)
         self._synced = info.path
+        # What an older build left (Whoosh's readers and searchers, their caches, the previous content) is
+        # held in reference cycles, and a server collects cycles rarely (web/server.py, GC_THRESHOLDS):
+        # collect once per new build, or each rebuild's leftovers would wait, growing the process.
+        gc.collect()
 
     def search(self, *args, **kwargs):
         self.kb  # noqa: B018 - follow a new build before searching it
