@@ -261,8 +261,8 @@ def main() -> int:
             failed |= not row["ok"]
             table.append(
                 f"| {mode} | {row['process']} | {row['rebuilds']} | {row['rss_start']:.1f} | {row['rss_first']:.1f}"
-                f" | {row['rss_warm']:.1f} | {row['rss_last']:.1f} | {row['growth']:+.1%} | {row['fds_start']} | {row['fds_first']}"
-                f" | {row['fds_last']} |"
+                f" | {row['rss_warm']:.1f} | {row['rss_last']:.1f} | {row['growth']:+.1%} | {row['fds_start']}"
+                f" | {row['fds_first']} | {row['fds_last']} |"
             )
     print("\n".join(table))
     return 1 if failed else 0
