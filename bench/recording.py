@@ -154,6 +154,36 @@ def latency_rounds(args, content, index, work: Path, databases: dict[str, str]) 
     return results
 
 
+def cpu_per_page(content: Path, index: Path, work: Path, rounds: int, pages: int = 300) -> dict[str, list[float]]:
+    """CPU seconds per search page served in this process (Flask's test client, no network), recording off
+    and into SQLite, in alternating rounds; the writer thread's CPU is included (each round ends with a
+    flush). Less sensitive to other load on the machine than latency under 16 connections."""
+    from web.app import create_app
+
+    paths = search_paths()
+    apps = {
+        "off": create_app({"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "KB_RECORDING": False}),
+        "sqlite": create_app(
+            {"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "KB_DATABASE_URL": f"sqlite:///{work}/cpu.db"}
+        ),
+    }
+    results: dict[str, list[float]] = {name: [] for name in apps}
+    for app in apps.values():  # warm-up: caches filled
+        client = app.test_client()
+        for n in range(len(paths) * 2):
+            client.get(paths[n % len(paths)] + f"%20{n}")
+    for round_number in range(rounds):
+        for name, app in apps.items():
+            client = app.test_client()
+            started = time.process_time()
+            for n in range(pages):
+                client.get(paths[n % len(paths)] + f"%20{round_number}-{n}")
+            app.extensions["recorder"].flush(30)
+            results[name].append((time.process_time() - started) / pages)
+    apps["sqlite"].extensions["recorder"].stop()
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.recording", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds per latency run (default 10)")
@@ -192,6 +222,17 @@ def main(argv: list[str] | None = None) -> int:
                     capture_output=True,
                     timeout=120,
                 )
+
+        cpu = cpu_per_page(args.content, index, work, args.rounds)
+        print(f"## CPU per search page in one process (Flask test client, {args.rounds} alternating rounds)\n")
+        print("| recording | CPU ms per page, each round | median | / off |")
+        print("|---|---|---|---|")
+        base_cpu = statistics.median(cpu["off"])
+        for name, values in cpu.items():
+            each = ", ".join(f"{v * 1000:.2f}" for v in values)
+            median = statistics.median(values)
+            print(f"| {name} | {each} | {median * 1000:.2f} | {median / base_cpu:.3f} |")
+        print()
 
         results = latency_rounds(args, args.content, index, work, databases)
         print(f"## Latency of search pages, {args.connections} connections, {args.seconds:.0f} s per run\n")
