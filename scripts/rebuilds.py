@@ -11,7 +11,8 @@ memory (VmRSS) and the number of open files (/proc/PID/fd) of the server
 and of each worker. Prints a table; exits 1 when any process's RSS after
 the last rebuild is more than MAX_GROWTH above its RSS after the fifth (by
 then the caches a build fills are full: results, scores and analyzed texts
-of the two newest builds), or its open files grew, or a request failed.
+of the two newest builds), or it has more than 2 open files more than after
+the first, or a request failed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = [sys.executable, "-m", "kb.cli"]
+#: Open files a process may differ by between two quiet moments (a connection the client closed that
+#: the server has not yet; a leaked build would leave at least one segment file per language, each time).
+FD_JITTER = 2
 #: Rebuilds after which a server's per-build caches are full: growth is measured from there.
 WARM = 5
 QUERIES = ["records", "data quality", "goals", "vendor", "strategy", "נתונים", "البيانات", "training"]
@@ -226,7 +230,7 @@ def verdicts(samples: dict[int, Sample], max_growth: float) -> list[dict]:
                 "fds_start": start[2],
                 "fds_first": first[2],
                 "fds_last": last[2],
-                "ok": growth <= max_growth and last[2] <= first[2],
+                "ok": growth <= max_growth and last[2] <= first[2] + FD_JITTER,
             }
         )
     return rows

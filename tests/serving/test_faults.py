@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from scripts.rebuilds import measure, verdicts
+from scripts.rebuilds import FD_JITTER, measure, verdicts
 from search.index import current_build
 
 from ..conftest import CORPUS
@@ -180,5 +180,5 @@ def test_rebuilds_while_serving_leave_memory_and_open_files_flat(workers):
     assert len(rows) == (1 if workers == 1 else workers + 1)
     for row in rows:
         assert row["rebuilds"] == 25
-        assert row["fds_last"] <= row["fds_first"], row
+        assert row["fds_last"] <= row["fds_first"] + FD_JITTER, row  # a leaked build: 3 or more each time
         assert row["growth"] <= 0.10, row
