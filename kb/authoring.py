@@ -42,6 +42,10 @@ class AuthoringError(KBError):
     """Raised by ``kb new`` and ``kb translated`` when they cannot do what was asked (the message says why)."""
 
 
+#: The front-matter fields that make an article's version (with its body).
+HASHED_FIELDS = ("title", "summary", "keywords")
+
+
 def content_hash(doc: ParsedDocument, values: Mapping) -> str:
     """The version of an article's content: title, summary, keywords and body (not the review date)."""
     digest = hashlib.sha256()
@@ -69,25 +73,27 @@ def check(drafts: Mapping, report: Callable[[Problem], None]) -> None:
     """Report placeholders still to fill in, and translations whose source changed since they were made."""
     for (lang, _aid), draft in drafts.items():
         _placeholders(draft, report)
-        marker = draft.values.get("translated_from")
+        meta = draft.front_matter
+        marker = meta.translated_from
         if not marker:
             continue
-        line = draft.values["lines"]["translated_from"]
+        line = meta.line("translated_from")
         found = TRANSLATED_FROM.fullmatch(marker)
         if found is None or found.group(1) == lang:
             message = f"translated_from must be <source language>@<12 hex digits> (e.g. en@{'0' * 12}), got '{marker}'"
             report(Problem("error", draft.path, line, message))
             continue
         source_lang, recorded = found.groups()
-        source = drafts.get((source_lang, draft.values["id"]))
+        source = drafts.get((source_lang, meta.id))
         if source is None:
             report(Problem("warning", draft.path, line, f"translated from {source_lang}, which has no version"))
             continue
-        current = content_hash(source.doc, source.values)
+        source_meta = source.front_matter
+        current = content_hash(source.doc, {name: getattr(source_meta, name) for name in HASHED_FIELDS})
         if current != recorded:
             message = (
                 f"the {source_lang} source changed since this translation was made ({recorded} -> {current}); "
-                f"{STALE}: update it, then run 'kb translated {lang}/{draft.values['id']}'"
+                f"{STALE}: update it, then run 'kb translated {lang}/{meta.id}'"
             )
             report(Problem("warning", draft.path, line, message + _source_diff(source.path, recorded)))
 
@@ -98,12 +104,13 @@ def is_stale(kb: KnowledgeBase, article) -> bool:
 
 
 def _placeholders(draft, report) -> None:
-    for name, value in draft.values.items():
+    meta = draft.front_matter
+    for name, value in meta.items():
         if isinstance(value, str) and value.startswith(PLACEHOLDER):
-            report(Problem("warning", draft.path, draft.values["lines"][name], f"still to fill in: {name}"))
+            report(Problem("warning", draft.path, meta.line(name), f"still to fill in: {name}"))
     for name, hint in (("sources", "he-seed, ar-seed"), ("keywords", "words searchers use")):
-        if name in draft.values and not draft.values[name]:
-            report(Problem("warning", draft.path, draft.values["lines"][name], f"still to fill in: {name} ({hint})"))
+        if not getattr(meta, name):
+            report(Problem("warning", draft.path, meta.line(name), f"still to fill in: {name} ({hint})"))
     heading = "the introduction"
     for token in draft.doc.tokens:
         if token.type == "heading_open" and token.tag == "h2":

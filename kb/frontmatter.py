@@ -1,15 +1,18 @@
-"""The article front matter schema and its validation.
+"""The article front matter: its schema, a typed :class:`FrontMatter`, and validation.
 
 Each field is declared once, with its type and whether it is required, so
-the checks and their messages stay in step with the documentation.
+the checks and their messages stay in step with the documentation. A value
+that cannot be used raises :class:`FieldError` while it is converted;
+:func:`validate` collects every such error (and every cross-field problem)
+before giving up, so an author sees them all at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .markdown import is_valid_id
@@ -46,14 +49,47 @@ FIELDS: tuple[Field, ...] = (
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 
 
+class FieldError(ValueError):
+    """Raised by :func:`validate`'s conversion of one field's value; the message completes "field 'x' ..."."""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """An article's front matter, checked and in its model types.
+
+    ``lines`` gives the file line of every field (the front matter's first
+    line for a field that is absent), for problems reported later.
+    """
+
+    id: str
+    lang: str
+    title: str
+    summary: str
+    related: tuple[str, ...]
+    sources: tuple[str, ...]
+    keywords: tuple[str, ...]
+    reviewed: dt.date
+    category: str | None = None
+    translated_from: str | None = None
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    def line(self, name: str) -> int:
+        """The file line of field ``name``."""
+        return self.lines[name]
+
+    def items(self):
+        """``(name, value)`` of every field, in :data:`FIELDS` order."""
+        return ((f.name, getattr(self, f.name)) for f in FIELDS)
+
+
 def suggest(word: str, choices) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], None]) -> dict | None:
-    """Check the front matter of ``content/<lang>/<name>.md``; return clean values or ``None``.
+def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], None]) -> FrontMatter | None:
+    """Check the front matter of ``content/<lang>/<name>.md``; return it typed, or ``None``.
 
     Every problem goes to ``report``; the result is ``None`` when the
     article cannot be built at all.
@@ -76,12 +112,11 @@ def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], 
                 ok = False
             continue
         value, line = meta[f.name], meta.lines[f.name]
-        clean = _coerce(f, value)
-        if isinstance(clean, str) and clean.startswith("!"):
-            problem(line, f"field '{f.name}' {clean[1:]}")
+        try:
+            values[f.name] = _coerce(f, value)
+        except FieldError as exc:
+            problem(line, f"field '{f.name}' {exc}")
             ok = False
-            continue
-        values[f.name] = clean
     if not ok:
         return None
 
@@ -105,35 +140,36 @@ def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], 
         problem(line_of("related"), "an article must not list itself in related")
     if values["id"] == OVERVIEW_ID and values.get("category"):
         problem(line_of("category"), "the overview has no category")
-    values["lines"] = {name: line_of(name) for name in FIELD_NAMES}
-    return values
+    return FrontMatter(**values, lines={name: line_of(name) for name in FIELD_NAMES})
 
 
 def _coerce(f: Field, value):
-    """The value in its model type, or a message starting with ``!``."""
+    """The value in its model type; :class:`FieldError` when it cannot be one."""
     if f.kind == "date":
         if isinstance(value, dt.date):
             return value
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            return f"!must be a date YYYY-MM-DD, got '{value}'"
+            raise FieldError(f"must be a date YYYY-MM-DD, got '{value}'") from None
     if f.kind in ("text", "id"):
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            return f"!must be a single value, got a {_kind(value)}"
+            raise FieldError(f"must be a single value, got a {_kind(value)}")
         text = str(value).strip()
         if f.kind == "id" and not is_valid_id(text):
-            return f"!'{text}' is not a valid id (lower-case letters, digits and hyphens)"
+            raise FieldError(f"'{text}' is not a valid id (lower-case letters, digits and hyphens)")
         return text
     if not isinstance(value, list):
-        return f"!must be a list, e.g. [{'a, b' if f.kind == 'texts' else 'id-one, id-two'}], got a {_kind(value)}"
+        raise FieldError(
+            f"must be a list, e.g. [{'a, b' if f.kind == 'texts' else 'id-one, id-two'}], got a {_kind(value)}"
+        )
     items = []
     for item in value:
         if not isinstance(item, str | int | float) or isinstance(item, bool):
-            return f"!must be a list of plain values, found a {_kind(item)}"
+            raise FieldError(f"must be a list of plain values, found a {_kind(item)}")
         item = str(item).strip()
         if f.kind == "ids" and not is_valid_id(item):
-            return f"!'{item}' is not a valid id (lower-case letters, digits and hyphens)"
+            raise FieldError(f"'{item}' is not a valid id (lower-case letters, digits and hyphens)")
         items.append(item)
     return tuple(items)
 

@@ -36,19 +36,19 @@ def resolve(
             report(Problem("error", path, line, f"{what}: unknown id '{target}'{suggest(target, all_ids)}"))
 
     for (lang, _), draft in drafts.items():
-        values = draft.values
-        category = values.get("category")
+        meta = draft.front_matter
+        category = meta.category
         if category and categories and category not in category_ids:
             report(
                 Problem(
                     "error",
                     draft.path,
-                    values["lines"]["category"],
+                    meta.line("category"),
                     f"unknown category '{category}'{suggest(category, category_ids)}",
                 )
             )
-        for related in values["related"]:
-            check_target(related, lang, draft.path, values["lines"]["related"], "related")
+        for related in meta.related:
+            check_target(related, lang, draft.path, meta.line("related"), "related")
         for link in draft.doc.links:
             check_target(link.target, lang, draft.path, link.line, "cross-link")
 
@@ -85,14 +85,14 @@ def _check_translations(aid: str, present: dict, report) -> None:
 
 def _differences(reference, draft):
     """What a translation does differently from the reference version (message, line)."""
-    ref, own = reference.values, draft.values
+    ref, own = reference.front_matter, draft.front_matter
     for name in ("category", "related", "sources"):
-        if ref.get(name) != own.get(name):
-            shown = _show(own.get(name)), _show(ref.get(name))
-            yield f"{name} is {shown[0]}, not {shown[1]}", own["lines"][name]
+        if getattr(ref, name) != getattr(own, name):
+            shown = _show(getattr(own, name)), _show(getattr(ref, name))
+            yield f"{name} is {shown[0]}, not {shown[1]}", own.line(name)
     ref_sections, own_sections = reference.doc.sections, draft.doc.sections
     if len(ref_sections) != len(own_sections):
-        yield f"{len(own_sections)} sections, not {len(ref_sections)}", own["lines"]["id"]
+        yield f"{len(own_sections)} sections, not {len(ref_sections)}", own.line("id")
         return
     for number, (a, b) in enumerate(zip(ref_sections, own_sections, strict=True), start=1):
         for kind, label in (("checklist", "checklist items"), ("steps", "numbered steps"), ("bullets", "list items")):
@@ -101,7 +101,7 @@ def _differences(reference, draft):
     ref_links = sorted({link.target for link in reference.doc.links})
     own_links = sorted({link.target for link in draft.doc.links})
     if ref_links != own_links:
-        yield f"cross-links to {_show(own_links)}, not {_show(ref_links)}", own["lines"]["id"]
+        yield f"cross-links to {_show(own_links)}, not {_show(ref_links)}", own.line("id")
 
 
 def _show(value) -> str:
@@ -117,19 +117,19 @@ def _build(key, draft, drafts) -> Article:
         found = drafts.get((lang, target)) or next(
             (drafts[(other, target)] for other in (REFERENCE_LANGUAGE, *LANGUAGES) if (other, target) in drafts), None
         )
-        return (article_url(lang, target), found.values["title"]) if found else None
+        return (article_url(lang, target), found.front_matter.title) if found else None
 
-    values = draft.values
+    meta = draft.front_matter
     return Article(
-        id=values["id"],
+        id=meta.id,
         lang=lang,
-        title=values["title"],
-        summary=values["summary"],
-        category=values.get("category"),
-        related=values["related"],
-        sources=values["sources"],
-        keywords=values["keywords"],
-        reviewed=values["reviewed"],
+        title=meta.title,
+        summary=meta.summary,
+        category=meta.category,
+        related=meta.related,
+        sources=meta.sources,
+        keywords=meta.keywords,
+        reviewed=meta.reviewed,
         path=draft.path,
         headings=draft.doc.headings,
         sections=draft.doc.sections,

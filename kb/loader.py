@@ -31,7 +31,7 @@ INVISIBLE = BIDI_CONTROLS | frozenset(
 class Draft:
     """An article read and validated on its own, waiting to be linked."""
 
-    values: dict
+    front_matter: frontmatter.FrontMatter
     doc: ParsedDocument
     path: Path
 
@@ -72,13 +72,13 @@ def load(root: Path) -> KnowledgeBase:
         draft = read_article(path, display, lang, report)
         if draft is None:
             continue
-        key = (lang, draft.values["id"])
+        key = (lang, draft.front_matter.id)
         if key in drafts:
             report(
                 Problem(
                     "error",
                     display,
-                    draft.values["lines"]["id"],
+                    draft.front_matter.line("id"),
                     f"duplicate id '{key[1]}' (also in {drafts[key].path})",
                 )
             )
@@ -150,13 +150,13 @@ def read_article(path: Path, display: Path, lang: str, report) -> Draft | None:
     if not isinstance(meta, dict):
         error(first, "front matter must be fields ('name: value' lines)")
         return None
-    values = frontmatter.validate(meta, display, lang, report)
-    if values is None:
+    front_matter = frontmatter.validate(meta, display, lang, report)
+    if front_matter is None:
         return None
     if doc.intro_words + sum(s.words for s in doc.sections) == 0:
         error(doc.front_matter_lines[1] + 1, "empty body: an article needs its sections")
         return None
-    return Draft(values, doc, display)
+    return Draft(front_matter, doc, display)
 
 
 def _size(path: Path) -> int:

@@ -54,6 +54,28 @@ def test_bad_date(corpus):
     )
 
 
+def test_a_title_starting_with_an_exclamation_mark_is_a_title(corpus):
+    corpus.edit("en/data.md", "title: Bad data", 'title: "!Important: read first"')
+    corpus.edit("en/data.md", "keywords: [data quality]", 'keywords: ["!urgent", data quality]')
+    assert corpus.problems() == []
+    article = corpus.load().get("en", "data")
+    assert article.title == "!Important: read first"
+    assert article.keywords == ("!urgent", "data quality")
+
+
+def test_every_field_error_is_reported_at_once(corpus):
+    corpus.edit("en/data.md", "reviewed: 2026-11-22", "reviewed: soon")
+    corpus.edit("en/data.md", "related: [goals, strategy-gap]", "related: [Goals!, strategy-gap]")
+    corpus.edit("en/data.md", "title: Bad data", "title: [a, b]")
+    problems = [p for p in corpus.problems() if p.startswith("content/en/data.md")]
+    assert problems == [
+        "content/en/data.md:4: error: field 'title' must be a single value, got a list",
+        "content/en/data.md:7: error: field 'related' 'Goals!' is not a valid id"
+        " (lower-case letters, digits and hyphens)",
+        "content/en/data.md:10: error: field 'reviewed' must be a date YYYY-MM-DD, got 'soon'",
+    ]
+
+
 def test_id_must_match_file_name(corpus):
     corpus.edit("en/data.md", "id: data", "id: dta")
     assert "content/en/data.md:2: error: id 'dta' does not match the file name 'data.md'" in corpus.problems()
