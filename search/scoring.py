@@ -33,8 +33,12 @@ from .lru import LRU
 MAX_CACHED_POSTINGS = 4_000_000
 #: Document scores kept for compiled query words, per language of a build (8 bytes each).
 MAX_CACHED_SCORES = 4_000_000
+#: Most terms kept per language of a build, whatever their postings: a term the index lacks weighs no
+#: postings, and distinct queries on a small index would otherwise keep millions of them (about 250
+#: bytes each). Each term counts as at least MAX_CACHED_POSTINGS / MAX_CACHED_TERMS postings.
+MAX_CACHED_TERMS = 32_768
 #: Most things kept by :meth:`BulkScorer.remember` (words, stored fields, snippets), whatever their size.
-MAX_REMEMBERED = 8192
+MAX_REMEMBERED = 4096
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 for _array in _EMPTY:
     _array.flags.writeable = False
@@ -80,8 +84,9 @@ class BulkScorer:
             name: frozenset(term.decode("utf-8") for leaf, _ in reader.leaf_readers() for term in leaf.lexicon(name))
             for name in lexicon_fields
         }
-        # A term weighs its postings (and one for the entry: absent terms are kept too).
-        self._terms = LRU(max_postings, weight=lambda found: len(found[0]) + 1)
+        # A term weighs its postings, and at least a share of the bound: absent terms are kept too.
+        least = max(1, max_postings // MAX_CACHED_TERMS)
+        self._terms = LRU(max_postings, weight=lambda found: max(least, len(found[0])))
         self._remembered = LRU(max(64, min(MAX_REMEMBERED, MAX_CACHED_SCORES // max(self.size, 1))))
 
     # -- terms ---------------------------------------------------------------
