@@ -19,12 +19,7 @@ from .errors import ConfigError, ContentErrors
 from .files import MAX_FILE_BYTES, describe_size, read_limited
 from .markdown import ParsedDocument, parse
 from .model import LANGUAGES, KnowledgeBase, Problem
-
-#: Characters that change how text shows without showing themselves.
-BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-INVISIBLE = BIDI_CONTROLS | frozenset(
-    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
-)
+from .text import BIDI_CONTROLS, INVISIBLE, first_invisible
 
 
 @dataclass(frozen=True)
@@ -130,13 +125,12 @@ def read_article(path: Path, display: Path, lang: str, report) -> Draft | None:
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     for number, line in enumerate(text.split("\n"), start=1):
-        bad = next((ch for ch in line if ord(ch) in INVISIBLE), None)
-        if bad is not None:
+        column = first_invisible(line)
+        if column is not None:
+            bad = line[column]
             kind = "bidi control character" if ord(bad) in BIDI_CONTROLS else "invisible character"
             name = unicodedata.name(bad, "")
-            error(
-                number, f"{kind} U+{ord(bad):04X} {name} at column {line.index(bad) + 1}; remove it".replace("  ", " ")
-            )
+            error(number, f"{kind} U+{ord(bad):04X} {name} at column {column + 1}; remove it".replace("  ", " "))
     doc = parse(text)
     if doc.front_matter is None:
         error(1, "missing front matter: start the file with '---', the fields, and a closing '---'")
@@ -191,4 +185,5 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-__all__ = ["DATA_FILES", "Draft", "fingerprint", "load", "load_strict", "read_article"]
+# INVISIBLE stays importable from here for search.normalize; its home is kb.text.
+__all__ = ["INVISIBLE", "Draft", "fingerprint", "load", "load_strict", "read_article"]

@@ -9,17 +9,15 @@ place that does so; JSON output always stays in logical order.
 
 from __future__ import annotations
 
-import re
-
 import arabic_reshaper
 from bidi import get_display
 
-_RTL = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+from .text import has_rtl
 
 
 def visual(text: str) -> str:
     """``text`` in visual order, Arabic shaped; unchanged when it has no right-to-left letters."""
-    if not _RTL.search(text):
+    if not has_rtl(text):
         return text
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
