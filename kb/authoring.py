@@ -25,15 +25,15 @@ from pathlib import Path
 import yaml
 
 from .errors import KBError
+from .languages import ENGLISH_NAMES, LANGUAGES
 from .markdown import ParsedDocument, is_valid_id, parse
-from .model import LANGUAGES, OVERVIEW_ID, KnowledgeBase, Problem
+from .model import OVERVIEW_ID, KnowledgeBase, Problem
 
 PLACEHOLDER = "TODO:"
 #: ``translated_from``: the source's language and the first 12 hex digits of its content hash.
-TRANSLATED_FROM = re.compile(r"(he|ar|en)@([0-9a-f]{12})")
+TRANSLATED_FROM = re.compile(rf"({'|'.join(LANGUAGES)})@([0-9a-f]{{12}})")
 #: Lines of source diff shown in a staleness warning at most.
 DIFF_LINES = 40
-LANGUAGE_NAMES = {"he": "Hebrew", "ar": "Arabic", "en": "English"}
 #: In the warning about a translation whose source changed (:func:`is_stale` looks for it).
 STALE = "the translation may be stale"
 
@@ -223,7 +223,7 @@ _BODY = {
 
 
 def render_template(aid: str, lang: str, category: str, sections: list[tuple[str, str]], today: dt.date) -> str:
-    language = LANGUAGE_NAMES[lang]
+    language = ENGLISH_NAMES[lang]
     front = [
         "---",
         f"id: {aid}",

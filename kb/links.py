@@ -13,11 +13,9 @@ from pathlib import Path
 
 from . import authoring
 from .frontmatter import suggest
+from .languages import FALLBACK_ORDER, LANGUAGES, REFERENCE_LANGUAGE
 from .markdown import plain_text, render
-from .model import LANGUAGES, Article, Category, Problem, article_url
-
-#: The language whose version the other translations are compared with.
-REFERENCE_LANGUAGE = "en"
+from .model import Article, Category, Problem, article_url
 
 
 def resolve(
@@ -115,7 +113,7 @@ def _build(key, draft, drafts) -> Article:
 
     def resolver(target: str):
         found = drafts.get((lang, target)) or next(
-            (drafts[(other, target)] for other in (REFERENCE_LANGUAGE, *LANGUAGES) if (other, target) in drafts), None
+            (drafts[(other, target)] for other in FALLBACK_ORDER if (other, target) in drafts), None
         )
         return (article_url(lang, target), found.front_matter.title) if found else None
 

@@ -11,19 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-#: The languages of the knowledge base, in display order.
-LANGUAGES: tuple[str, ...] = ("he", "ar", "en")
-#: Languages written right to left.
-RTL_LANGUAGES: frozenset[str] = frozenset({"he", "ar"})
+# The languages live in kb.languages; importable from here too, as the rest of the model.
+from .languages import LANGUAGES as LANGUAGES
+from .languages import RTL_LANGUAGES as RTL_LANGUAGES
+from .languages import direction as direction
+
 #: The seeds an article may cite in ``sources``.
 SOURCES: tuple[str, ...] = ("he-seed", "ar-seed")
 #: The id of each language's overview article (it has no category).
 OVERVIEW_ID = "overview"
-
-
-def direction(lang: str) -> str:
-    """``"rtl"`` or ``"ltr"``, as HTML's ``dir`` attribute wants it."""
-    return "rtl" if lang in RTL_LANGUAGES else "ltr"
 
 
 def article_url(lang: str, article_id: str, anchor: str | None = None) -> str:

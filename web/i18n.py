@@ -18,11 +18,11 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import g
 
-from kb.model import LANGUAGES
+from kb.languages import LANGUAGES, NATIVE_NAMES
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 #: Each language's name in itself, for the language switcher.
-LANGUAGE_NAMES = {"he": "עברית", "ar": "العربية", "en": "English"}
+LANGUAGE_NAMES = NATIVE_NAMES
 
 
 def load_catalogs(folder: Path = TRANSLATIONS) -> dict[str, NullTranslations]:

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, g, make_response, redirect, ren
 
 from kb.authoring import is_stale
 from kb.errors import KBError
-from kb.model import LANGUAGES, direction
+from kb.languages import FALLBACK_ORDER, LANGUAGES, direction
 from search.errors import BadQuery
 
 from .guard import cross_site, rate_limited
@@ -19,13 +19,11 @@ from .i18n import gettext as _
 from .recording import InvalidVote, record_click, record_search, record_vote, vote_from
 
 bp = Blueprint("site", __name__)
-LANG = "<any(he,ar,en):lang>"
+LANG = f"<any({','.join(LANGUAGES)}):lang>"
 LANG_COOKIE = "lang"
 SEARCH_LIMIT = 20
 #: Query arguments a page uses, kept when linking to the same page in another language.
 PAGE_ARGUMENTS = ("q", "category", "path")
-#: Which version to show, with a notice, when an article is missing in the visitor's language.
-FALLBACK_ORDER = ("en", "he", "ar")
 
 
 def _kb():

@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
+from kb.languages import FALLBACK_ORDER, LANGUAGES, NATIVE_NAMES, RTL_LANGUAGES
 from kb.markdown import parse, slugify
-from kb.model import RTL_LANGUAGES, article_url, direction
+from kb.model import article_url, direction
 
 TITLES = {"en": "Unclear goals", "he": "מטרות לא ברורות", "ar": "أهداف غير واضحة"}
 
@@ -16,6 +17,13 @@ TITLES = {"en": "Unclear goals", "he": "מטרות לא ברורות", "ar": "أ
 def test_directions():
     assert RTL_LANGUAGES == {"he", "ar"}
     assert [direction(lang) for lang in ("he", "ar", "en")] == ["rtl", "rtl", "ltr"]
+    assert direction("xx") == "ltr"
+
+
+def test_the_language_registry():
+    assert LANGUAGES == ("he", "ar", "en")
+    assert NATIVE_NAMES == {"he": "עברית", "ar": "العربية", "en": "English"}
+    assert FALLBACK_ORDER == ("en", "he", "ar")
 
 
 def test_articles_are_frozen(corpus):
