@@ -15,7 +15,6 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
 
 from kb import config
-from kb.model import LANGUAGES
 
 from .headers import MAX_BODY_BYTES, SECURITY_HEADERS
 from .library import Library
@@ -89,22 +88,9 @@ def _setup_i18n(app: Flask) -> None:
     def _choose_catalog():
         from flask import g, request
 
-        lang = (request.view_args or {}).get("lang") or _language_of_path(request.path)
+        lang = (request.view_args or {}).get("lang") or i18n.negotiate_language(request)
         g.lang = lang
         g.translations = catalogs.get(lang)
-
-
-def _language_of_path(path: str) -> str:
-    from flask import request
-
-    first = path.strip("/").split("/", 1)[0]
-    if first in LANGUAGES:
-        return first
-    return (
-        request.cookies.get("lang")
-        if request.cookies.get("lang") in LANGUAGES
-        else (request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0])
-    )
 
 
 def _setup_security(app: Flask) -> None:

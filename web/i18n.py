@@ -16,13 +16,27 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
-from flask import g
+from flask import Request, g
 
 from kb.languages import LANGUAGES, NATIVE_NAMES
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 #: Each language's name in itself, for the language switcher.
 LANGUAGE_NAMES = NATIVE_NAMES
+#: The cookie that remembers the language a visitor last read.
+LANG_COOKIE = "lang"
+
+
+def negotiate_language(request: Request) -> str:
+    """The language of a request: its path's first segment when it is a language, else the
+    :data:`LANG_COOKIE` cookie, else the best match for ``Accept-Language``, else the first language."""
+    first = request.path.strip("/").split("/", 1)[0]
+    if first in LANGUAGES:
+        return first
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
 
 
 def load_catalogs(folder: Path = TRANSLATIONS) -> dict[str, NullTranslations]:

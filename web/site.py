@@ -15,12 +15,12 @@ from kb.languages import FALLBACK_ORDER, LANGUAGES, direction
 from search.errors import BadQuery
 
 from .guard import cross_site, rate_limited
+from .i18n import LANG_COOKIE, negotiate_language
 from .i18n import gettext as _
 from .recording import InvalidVote, record_click, record_search, record_vote, vote_from
 
 bp = Blueprint("site", __name__)
 LANG = f"<any({','.join(LANGUAGES)}):lang>"
-LANG_COOKIE = "lang"
 SEARCH_LIMIT = 20
 #: Query arguments a page uses, kept when linking to the same page in another language.
 PAGE_ARGUMENTS = ("q", "category", "path")
@@ -62,10 +62,7 @@ def _remember_language(response):
 
 @bp.get("/")
 def root():
-    lang = request.cookies.get(LANG_COOKIE)
-    if lang not in LANGUAGES:
-        lang = request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
-    response = make_response(redirect(url_for("site.home", lang=lang)))
+    response = make_response(redirect(url_for("site.home", lang=negotiate_language(request))))
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
@@ -175,7 +172,7 @@ def search(lang):
     category_id = request.args.get("category") or None
     if category_id is not None and kb.category(category_id) is None:
         abort(400, _("Unknown category."))
-    results, error, search_id = None, None, None
+    results, search_id = None, None
     if query.strip():
         try:
             results = current_app.extensions["library"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
@@ -184,6 +181,4 @@ def search(lang):
         except KBError:
             abort(503, _("Search is unavailable right now. Please try again in a few minutes."))
         search_id = record_search(results, category_id)
-    return render_template(
-        "search.html", query=query, category_id=category_id, results=results, error=error, search_id=search_id
-    )
+    return render_template("search.html", query=query, category_id=category_id, results=results, search_id=search_id)

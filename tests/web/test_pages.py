@@ -39,6 +39,19 @@ def test_root_redirects_by_accept_language_or_remembered_choice(app, accept, coo
     assert response.headers["Location"] == target
 
 
+@pytest.mark.parametrize(
+    ("accept", "cookie", "lang"),
+    [("ar,en;q=0.5", None, "ar"), ("en-US,en;q=0.9", None, "en"), ("fr", None, "he"), ("en", "ar", "ar")],
+)
+def test_a_page_outside_the_languages_speaks_the_language_the_root_chooses(app, accept, cookie, lang):
+    client = app.test_client()
+    if cookie:
+        client.set_cookie("lang", cookie)
+    response = client.get("/no-such-page", headers={"Accept-Language": accept})
+    assert response.status_code == 404
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in response.get_data(as_text=True)
+
+
 def test_visiting_a_language_remembers_it(app):
     client = app.test_client()
     client.get("/ar/goals")
