@@ -26,10 +26,14 @@ def test_the_language_registry():
     assert FALLBACK_ORDER == ("en", "he", "ar")
 
 
-def test_articles_are_frozen(corpus):
-    article = corpus.load().get("he", "goals")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        article.title = "x"
+def test_articles_are_values_that_change_only_with_their_file(corpus):
+    first, again = corpus.load(), corpus.load()
+    assert first.get("he", "goals") == again.get("he", "goals")
+    assert len({first.get("he", "goals"), again.get("he", "goals")}) == 1  # usable as keys and in sets
+    corpus.edit("he/goals.md", "title: מטרות לא ברורות", "title: מטרות עמומות")
+    changed = corpus.load().get("he", "goals")
+    assert changed != first.get("he", "goals")
+    assert dataclasses.replace(changed, title=TITLES["he"]) == first.get("he", "goals")
 
 
 def test_article_fields(corpus):

@@ -80,11 +80,24 @@ def test_server_processes_collect_cycles_rarely():
 
     from web.server import GC_THRESHOLDS, tune_collector
 
+    def collections_while_allocating(containers: int) -> int:
+        runs = []
+        gc.callbacks.append(lambda phase, info: runs.append(info) if phase == "start" else None)
+        try:
+            kept = [[] for _ in range(containers)]
+            del kept
+        finally:
+            gc.callbacks.pop()
+        return len(runs)
+
     before = gc.get_threshold()
     try:
+        gc.collect()
+        assert collections_while_allocating(GC_THRESHOLDS[0] // 2) > 0  # Python's default collects early and often
         tune_collector()
-        assert gc.get_threshold() == GC_THRESHOLDS
         assert gc.get_freeze_count() > 0  # what start-up loaded stays out of collections
+        assert collections_while_allocating(GC_THRESHOLDS[0] // 2) == 0
+        assert collections_while_allocating(GC_THRESHOLDS[0] * 2) >= 1  # cycles are still collected
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
