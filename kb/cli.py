@@ -146,15 +146,7 @@ def search(query, lang, limit, category, as_json, bidi, content_dir, index_dir):
     engine = SearchEngine(Path(settings["KB_INDEX_DIR"]), Glossary(kb.glossary), Path(settings["KB_CONTENT_DIR"]))
     results = engine.search(query, lang, limit=limit, category=category)
     if as_json:
-        _dump(
-            {
-                "query": results.query,
-                "lang": results.lang,
-                "total": results.total,
-                "results": [h.__dict__ for h in results.hits],
-                "suggestion": results.suggestion,
-            }
-        )
+        _dump(results.to_json())
         return
     visual = _visual_default() if bidi is None else bidi
     click.echo(f"{results.total} result(s)")

@@ -26,11 +26,11 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from kb.errors import KBError
-from kb.model import LANGUAGES, article_url
+from kb.model import LANGUAGES
 
 from .errors import BadQuery, IndexCorrupt
 from .glossary import Glossary, QueryWord, analyze_words
-from .highlight import matches, retire_texts, snippet
+from .highlight import retire_texts
 from .index import (
     FIELD_WEIGHTS,
     SKELETON_PARTS,
@@ -42,6 +42,7 @@ from .index import (
 )
 from .lru import LRU
 from .normalize import script
+from .results import FEW_RESULTS, SearchHit, SearchResults, make_hits, match_terms
 from .scoring import BulkScorer
 from .typos import Budget, Lexicon, near, reach, suggest
 
@@ -58,7 +59,6 @@ EXACT_PARTS = ("title", "keywords", "summary", "headings")
 SYNONYM_PARTS = ("title", "keywords", "summary")
 #: Credit for a match found through another language's version of the article.
 OTHER_LANGUAGE = 0.8
-FEW_RESULTS = 3
 #: How many recent results each engine keeps (a popular query is answered from memory).
 CACHE_SIZE = 512
 #: The fields of the short parts, whose term lists are small enough to keep in memory.
@@ -93,28 +93,6 @@ def parse(raw: str) -> ParsedQuery:
 
 def _hebrew(ch: str) -> bool:
     return "\u05d0" <= ch <= "\u05ea"
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One article found, in the language asked for (copied out of Whoosh's searcher)."""
-
-    id: str
-    lang: str
-    title: str
-    url: str
-    category: str
-    snippet: str
-    score: float
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    lang: str
-    total: int
-    hits: tuple[SearchHit, ...]
-    suggestion: str | None = None
 
 
 @dataclass
@@ -315,30 +293,13 @@ class SearchEngine:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
         ranked = _best(combined, keys, limit)
-        surfaces, readings = _match_terms(plans[lang], target_terms) if lang in plans else (frozenset(), frozenset())
-        hits = []
-        verdicts: dict[str, bool] = {}  # which words of the texts match, shared by this search's snippets
-        for docnum in ranked:
-            stored = target.remember(("stored", docnum), lambda d=docnum: searcher.stored_fields(d))
-            hits.append(
-                SearchHit(
-                    id=stored["id"],
-                    lang=lang,
-                    title=stored["title"],
-                    url=article_url(lang, stored["id"]),
-                    category=stored["category"],
-                    snippet=target.remember(
-                        ("snippet", docnum, surfaces, readings),
-                        lambda s=stored: _snippet(s, lang, surfaces, readings, verdicts),
-                    ),
-                    score=round(float(combined[docnum]), 4),
-                )
-            )
+        surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
+        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
         total = int(np.count_nonzero(combined))
         suggestion = None
         if total < FEW_RESULTS:
             suggestion = suggest(words, parsed.text, searcher.reader(), budget, self._lexicon(build, lang))
-        return SearchResults(raw, lang, total, tuple(hits), suggestion)
+        return SearchResults(raw, lang, total, hits, suggestion)
 
     def _plans(self, words: list[QueryWord], parsed: ParsedQuery, lang: str) -> dict[str, _Plan]:
         """The target language gets every word; another language gets the words in its script."""
@@ -502,24 +463,6 @@ def _best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
     threshold = scores[np.argpartition(-scores, k - 1)[:k]].min()
     candidates = np.nonzero(scores >= threshold)[0]
     return sorted(candidates.tolist(), key=lambda d: (-scores[d], keys[d]))[:limit]
-
-
-def _match_terms(plan: _Plan, terms: frozenset) -> tuple[frozenset[str], frozenset[str]]:
-    """The forms that count as a match in snippets: what the query searched for, near spellings included."""
-    surfaces, readings = set(), set()
-    for word in plan.words + plan.synonyms:
-        surfaces.add(word.surface)
-        readings |= word.readings
-    readings |= {term for name, term in terms if name.endswith("_s")}
-    return frozenset(surfaces), frozenset(readings)
-
-
-def _snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bool]) -> str:
-    for name in ("text", "summary"):
-        spans = matches(stored[name], lang, surfaces, readings, verdicts=verdicts)
-        if spans:
-            return snippet(stored[name], spans)
-    return snippet(stored["summary"], [])
 
 
 __all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse"]

@@ -83,25 +83,7 @@ def search():
         search_id = record_search(results, category)
         if search_id:
             recorded["search_id"] = search_id
-    return jsonify(
-        **recorded,
-        query=results.query,
-        lang=results.lang,
-        total=results.total,
-        results=[
-            {
-                "id": h.id,
-                "lang": h.lang,
-                "title": h.title,
-                "url": h.url,
-                "category": h.category,
-                "snippet": h.snippet,
-                "score": h.score,
-            }
-            for h in results.hits
-        ],
-        suggestion=results.suggestion,
-    )
+    return jsonify(**recorded, **results.to_json())
 
 
 @bp.get("/analyze")

@@ -1,0 +1,111 @@
+"""What a search returns: hits copied out of Whoosh, their snippets, and the JSON both the API and the CLI print.
+
+A hit is built inside the searcher's block from stored fields, so nothing
+of Whoosh leaves a search. Snippets mark the words the query searched for:
+its surface forms, their readings, and the near spellings it looked up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.model import article_url
+
+from .highlight import matches, snippet
+
+#: Fewer results than this and the search offers a "did you mean".
+FEW_RESULTS = 3
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article found, in the language asked for (copied out of Whoosh's searcher)."""
+
+    id: str
+    lang: str
+    title: str
+    url: str
+    category: str
+    snippet: str
+    score: float
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "title": self.title,
+            "url": self.url,
+            "category": self.category,
+            "snippet": self.snippet,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The best hits of one search, how many articles matched, and a spelling to try when few did."""
+
+    query: str
+    lang: str
+    total: int
+    hits: tuple[SearchHit, ...]
+    suggestion: str | None = None
+
+    def to_json(self) -> dict:
+        """The shape of ``/api/search`` and ``kb search --json``."""
+        return {
+            "query": self.query,
+            "lang": self.lang,
+            "total": self.total,
+            "results": [hit.to_json() for hit in self.hits],
+            "suggestion": self.suggestion,
+        }
+
+
+def match_terms(words, terms: frozenset) -> tuple[frozenset[str], frozenset[str]]:
+    """The forms that count as a match in snippets: what the query searched for, near spellings included.
+
+    ``words``: the query words and glossary synonyms searched; ``terms``: the
+    (field, term) pairs their queries looked for.
+    """
+    surfaces, readings = set(), set()
+    for word in words:
+        surfaces.add(word.surface)
+        readings |= word.readings
+    readings |= {term for name, term in terms if name.endswith("_s")}
+    return frozenset(surfaces), frozenset(readings)
+
+
+def hit_snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bool]) -> str:
+    """The first passage of the text (else the summary) with a match marked; the summary's start when none."""
+    for name in ("text", "summary"):
+        spans = matches(stored[name], lang, surfaces, readings, verdicts=verdicts)
+        if spans:
+            return snippet(stored[name], spans)
+    return snippet(stored["summary"], [])
+
+
+def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -> tuple[SearchHit, ...]:
+    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer."""
+    hits = []
+    verdicts: dict[str, bool] = {}  # which words of the texts match, shared by this search's snippets
+    for docnum in ranked:
+        stored = scorer.remember(("stored", docnum), lambda d=docnum: searcher.stored_fields(d))
+        hits.append(
+            SearchHit(
+                id=stored["id"],
+                lang=lang,
+                title=stored["title"],
+                url=article_url(lang, stored["id"]),
+                category=stored["category"],
+                snippet=scorer.remember(
+                    ("snippet", docnum, surfaces, readings),
+                    lambda s=stored: hit_snippet(s, lang, surfaces, readings, verdicts),
+                ),
+                score=round(float(scores[docnum]), 4),
+            )
+        )
+    return tuple(hits)
+
+
+__all__ = ["FEW_RESULTS", "SearchHit", "SearchResults", "hit_snippet", "make_hits", "match_terms"]
