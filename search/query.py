@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +26,9 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from kb.errors import KBError
-from kb.model import LANGUAGES
 
-from .errors import BadQuery, IndexCorrupt
-from .glossary import Glossary, QueryWord, analyze_words
+from .errors import IndexCorrupt
+from .glossary import Glossary, QueryWord
 from .highlight import retire_texts
 from .index import (
     FIELD_WEIGHTS,
@@ -41,16 +40,13 @@ from .index import (
     open_indexes,
 )
 from .lru import LRU
-from .normalize import script
+from .plan import MAX_LIMIT, Plan, QueryPlan, check, plan_query
 from .results import FEW_RESULTS, SearchHit, SearchResults, make_hits, match_terms
 from .scoring import BulkScorer
 from .typos import Budget, Lexicon, near, reach, suggest
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY_CHARS = 1000
-MAX_WORDS = 24
-MAX_LIMIT = 50
 EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
 #: Parts where an exact form scores above a reading (in the long body, telling them apart costs more than
 #: it gains: the body's exact field serves phrases).
@@ -65,43 +61,6 @@ CACHE_SIZE = 512
 SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
 COORDINATION = 0.5
-_QUOTES = frozenset('"“”„')
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """A query split into free text and required phrases (pure data)."""
-
-    text: str
-    phrases: tuple[str, ...] = ()
-
-
-def parse(raw: str) -> ParsedQuery:
-    """Split ``raw`` into free text and quoted phrases; unbalanced quotes are ignored."""
-    quotes = [
-        i
-        for i, ch in enumerate(raw)
-        if ch in _QUOTES and not (0 < i < len(raw) - 1 and _hebrew(raw[i - 1]) and _hebrew(raw[i + 1]))
-    ]
-    pairs = list(zip(quotes[0::2], quotes[1::2], strict=False))
-    phrases = tuple(raw[a + 1 : b].strip() for a, b in pairs if raw[a + 1 : b].strip())
-    chars = list(raw)
-    for i in quotes:
-        chars[i] = " "
-    return ParsedQuery(" ".join("".join(chars).split()), phrases)
-
-
-def _hebrew(ch: str) -> bool:
-    return "\u05d0" <= ch <= "\u05ea"
-
-
-@dataclass
-class _Plan:
-    """What one language's index is asked: words, synonym terms, phrases."""
-
-    words: list[QueryWord]
-    synonyms: list[QueryWord] = field(default_factory=list)
-    phrases: list[list[str]] = field(default_factory=list)
 
 
 class SearchEngine:
@@ -200,12 +159,7 @@ class SearchEngine:
             self._builds.clear()
 
     def search(self, raw: str, lang: str, limit: int = 10, category: str | None = None) -> SearchResults:
-        if lang not in LANGUAGES:
-            raise BadQuery(f"unknown language '{lang}'; use one of {', '.join(LANGUAGES)}")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}")
-        if len(raw) > MAX_QUERY_CHARS:
-            raise BadQuery(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
+        check(raw, lang, limit)
         try:
             build, searchers = self._searchers()
             key = (raw, lang, limit, category, build)
@@ -213,9 +167,7 @@ class SearchEngine:
             if cached is not None:
                 return cached
             budget = Budget()  # typo look-ups: how many words, and CPU time (see search/typos.py)
-            parsed = parse(raw)
-            words = analyze_words(parsed.text, lang)[:MAX_WORDS]
-            results = self._run(raw, parsed, words, build, searchers, lang, limit, category, budget)
+            results = self._run(plan_query(raw, lang, self.glossary), build, searchers, limit, category, budget)
         except KBError:
             raise
         except Exception as exc:  # Whoosh fails in many ways on damaged files
@@ -266,9 +218,9 @@ class SearchEngine:
             state[(source, target)] = into
         return into
 
-    def _run(self, raw, parsed, words, build, searchers, lang, limit, category, budget=None) -> SearchResults:
+    def _run(self, query: QueryPlan, build, searchers, limit, category, budget=None) -> SearchResults:
         budget = budget or Budget()
-        plans = self._plans(words, parsed, lang)
+        lang, plans = query.lang, query.languages
         searcher = searchers[lang]
         target = self._scorer(build, lang, searcher)
         combined = np.zeros(target.size, dtype=np.float64)
@@ -298,27 +250,8 @@ class SearchEngine:
         total = int(np.count_nonzero(combined))
         suggestion = None
         if total < FEW_RESULTS:
-            suggestion = suggest(words, parsed.text, searcher.reader(), budget, self._lexicon(build, lang))
-        return SearchResults(raw, lang, total, hits, suggestion)
-
-    def _plans(self, words: list[QueryWord], parsed: ParsedQuery, lang: str) -> dict[str, _Plan]:
-        """The target language gets every word; another language gets the words in its script."""
-        plans: dict[str, _Plan] = {}
-        for plan_lang in LANGUAGES:
-            own = words if plan_lang == lang else [w for w in words if script(w.surface) == plan_lang]
-            if not own and plan_lang != lang:
-                continue
-            plan = _Plan(list(own))
-            for term in self.glossary.expansions(words, plan_lang):
-                plan.synonyms.extend(self.glossary.analyzed(term, plan_lang))
-            left = MAX_WORDS  # the phrases' first words count, as many as a query's
-            for phrase in parsed.phrases:
-                phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)][:left]
-                if phrase_words and (plan_lang == lang or script(phrase_words[0]) == plan_lang):
-                    plan.phrases.append(phrase_words)
-                    left -= len(phrase_words)
-            plans[plan_lang] = plan
-        return plans
+            suggestion = suggest(query.words, query.parsed.text, searcher.reader(), budget, self._lexicon(build, lang))
+        return SearchResults(query.raw, lang, total, hits, suggestion)
 
 
 def _close(searchers: dict) -> None:
@@ -416,7 +349,7 @@ class _Compiled:
         return frozenset().union(*(w.terms for w in self.words))
 
 
-def _compile(plan: _Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> _Compiled:
+def _compile(plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> _Compiled:
     budget, lexicon = budget or Budget(), lexicon or Lexicon()
     words = [_compiled_word(w, searcher, scorer, False, budget, lexicon) for w in plan.words]
     synonyms = [_compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
@@ -465,4 +398,4 @@ def _best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
     return sorted(candidates.tolist(), key=lambda d: (-scores[d], keys[d]))[:limit]
 
 
-__all__ = ["MAX_LIMIT", "ParsedQuery", "SearchEngine", "SearchHit", "SearchResults", "parse"]
+__all__ = ["MAX_LIMIT", "SearchEngine", "SearchHit", "SearchResults"]

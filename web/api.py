@@ -14,7 +14,7 @@ from kb.errors import KBError
 from kb.model import LANGUAGES
 from search.analysis import analyze
 from search.errors import BadQuery
-from search.query import MAX_LIMIT, MAX_QUERY_CHARS
+from search.plan import MAX_LIMIT, MAX_QUERY_CHARS
 
 from .guard import cross_site, rate_limited
 from .recording import InvalidVote, record_search, record_vote, vote_from

@@ -11,7 +11,8 @@ from kb.loader import load
 from search.errors import BadQuery, IndexMissing, IndexStale
 from search.glossary import Glossary
 from search.index import build, current_build
-from search.query import SearchEngine, parse
+from search.plan import parse, plan_query
+from search.query import SearchEngine
 
 
 @pytest.mark.parametrize(
@@ -224,8 +225,6 @@ def test_a_search_begun_on_one_build_is_scored_on_that_build(tmp_path, corpus_in
     """A thread still holding the previous build's searchers gets that build's scores, not the new one's."""
     import threading
 
-    from search.glossary import analyze_words
-
     content, _ = corpus_index
     copy = tmp_path / "content"
     shutil.copytree(content, copy)
@@ -243,7 +242,7 @@ def test_a_search_begun_on_one_build_is_scored_on_that_build(tmp_path, corpus_in
     first_build, first_searchers = held["first"]
 
     def on_first(text):
-        return engine._run(text, parse(text), analyze_words(text, "en"), first_build, first_searchers, "en", 10, None)
+        return engine._run(plan_query(text, "en", engine.glossary), first_build, first_searchers, 10, None)
 
     assert on_first("zebras").total == 0
     assert [(h.id, h.score) for h in on_first("records").hits] == [(h.id, h.score) for h in expected.hits]

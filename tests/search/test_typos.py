@@ -7,8 +7,9 @@ from whoosh.codec.base import Automata
 
 import search.typos as typos
 from kb.loader import load
-from search.glossary import Glossary, analyze_words
-from search.query import MAX_WORDS, SearchEngine, parse
+from search.glossary import Glossary
+from search.plan import MAX_WORDS, plan_query
+from search.query import SearchEngine
 from search.typos import MAX_FAR_WORDS, MAX_TYPO_WORDS, Budget, Lexicon, close_terms, reach
 
 #: Latin letter strings no article of the test corpus holds, nor anything near them.
@@ -134,9 +135,8 @@ def test_an_exhausted_budget_returns_what_was_found(corpus_index, monkeypatch):
 
 def test_the_phrases_first_words_count(fresh):
     words = " ".join(f"w{i}" for i in range(MAX_WORDS + 10))
-    parsed = parse(f'"{words}" "records are old"')
-    plans = fresh._plans(analyze_words(parsed.text, "en")[:MAX_WORDS], parsed, "en")
-    assert [len(p) for p in plans["en"].phrases] == [MAX_WORDS]
+    plan = plan_query(f'"{words}" "records are old"', "en", fresh.glossary)
+    assert [len(p) for p in plan.languages["en"].phrases] == [MAX_WORDS]
 
 
 # -- the walk in memory ----------------------------------------------------------
