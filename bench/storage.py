@@ -27,7 +27,7 @@ from search.query import SearchEngine
 
 from . import corpus as corpus_module
 from . import queries
-from .run import REPO
+from .common import REPO
 
 
 def _round(root: Path, glossary: Glossary, mix, use_mmap: bool) -> list[float]:
