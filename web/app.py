@@ -1,12 +1,15 @@
 """The Flask application factory.
 
 ``create_app(test_config=None)``: settings from :mod:`kb.config` (defaults,
-then ``KB_*`` environment variables), then ``test_config``; the content is
-loaded once and the search engine opened; blueprints are registered last.
+then ``KB_*`` environment variables), then ``test_config``; blueprints are
+registered last. It reads no content and opens no index: the
+:class:`LazyLibrary` in ``app.extensions["library"]`` does that on first use,
+and ``kb serve`` (:mod:`web.server`) opens it before serving.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +18,7 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
 
 from kb import config
+from kb.errors import KBError
 
 from .headers import MAX_BODY_BYTES, SECURITY_HEADERS
 from .library import Library
@@ -36,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environ())
     if test_config:
         app.config.from_mapping(config.checked(test_config))
-    app.extensions["library"] = Library(
+    app.extensions["library"] = LazyLibrary(
         Path(app.config["KB_CONTENT_DIR"]), Path(app.config["KB_INDEX_DIR"]), app.config["KB_AUTO_INDEX"]
     )
 
@@ -55,6 +59,42 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         reload.setup(app)
     return app
+
+
+class LazyLibrary:
+    """``app.extensions["library"]``: the :class:`~web.library.Library` an app serves, opened on first use.
+
+    Opening reads the content and prepares the index (building it when
+    ``KB_AUTO_INDEX`` allows). A failure (content with errors, no usable
+    index) is raised to the request that opened it, answered 503, and
+    opening is tried again on the next request.
+    """
+
+    def __init__(self, content_dir: Path, index_dir: Path, auto_index: bool) -> None:
+        self.content_dir, self.index_dir, self.auto_index = content_dir, index_dir, auto_index
+        self._library: Library | None = None
+        self._lock = threading.Lock()
+
+    def open(self) -> Library:
+        """The library, opened now if it is not yet."""
+        if self._library is None:
+            with self._lock:
+                if self._library is None:
+                    self._library = Library(self.content_dir, self.index_dir, self.auto_index)
+        return self._library
+
+    @property
+    def is_open(self) -> bool:
+        return self._library is not None
+
+    @property
+    def kb(self):
+        """The content being served (see :attr:`web.library.Library.kb`)."""
+        return self.open().kb
+
+    def search(self, *args, **kwargs):
+        """A search of the live index (see :meth:`web.library.Library.search`)."""
+        return self.open().search(*args, **kwargs)
 
 
 def _setup_records(app: Flask) -> None:
@@ -143,7 +183,7 @@ def isolated(text: str) -> str:
 
 def _setup_errors(app: Flask) -> None:
     from flask import jsonify, render_template, request
-    from werkzeug.exceptions import HTTPException, InternalServerError
+    from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
     def json_error(exc: HTTPException):
         response = jsonify(error=exc.description or exc.name)
@@ -165,6 +205,17 @@ def _setup_errors(app: Flask) -> None:
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
+
+    @app.errorhandler(KBError)
+    def _unavailable(exc: KBError):
+        """The content or index cannot be opened (the API's own handler answers its routes with the reason)."""
+        from .i18n import gettext
+
+        app.logger.error("cannot serve %s: %s", request.path, exc)
+        if wants_json():
+            return jsonify(error=str(exc)), 503
+        message = gettext("Search is unavailable right now. Please try again in a few minutes.")
+        return _http_error(ServiceUnavailable(message))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -111,6 +111,7 @@ def _serve_waitress(settings: dict, on_ready: Callable[[str], None]) -> None:
         error_task_class = _ErrorTask
 
     app = create_app(settings)
+    app.extensions["library"].open()  # the content and the index prepared above, before the first request
     host, port = settings["KB_HOST"], settings["KB_PORT"]
     try:
         server = create_server(
@@ -173,6 +174,7 @@ def _gunicorn(settings: dict, workers: int, on_ready: Callable[[str], None]):
 
         def load(self):
             app = create_app(settings)
+            app.extensions["library"].open()  # in the worker, from the index prepared before it was forked
             tune_collector()
             return app
 

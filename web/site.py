@@ -8,6 +8,7 @@ URLs are permanent (trainers share them): ``/<lang>/``, ``/<lang>/<id>``,
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from werkzeug.local import LocalProxy
 
 from kb.authoring import is_stale
 from kb.errors import KBError
@@ -39,7 +40,9 @@ def _pull_lang(endpoint, values):
 @bp.app_context_processor
 def _page_context():
     lang = g.get("lang", "en")
-    return {"lang": lang, "dir": direction(lang), "kb": _kb(), "languages": LANGUAGES, "alternate_url": alternate_url}
+    # kb is looked up when a template uses it: an error page renders even when the content cannot be opened.
+    kb = LocalProxy(_kb)
+    return {"lang": lang, "dir": direction(lang), "kb": kb, "languages": LANGUAGES, "alternate_url": alternate_url}
 
 
 def alternate_url(other: str) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from babel.messages.pofile import read_po
 
 from web.i18n import TRANSLATIONS
+
+from ..conftest import CORPUS
 
 RTL = {"he": "rtl", "ar": "rtl", "en": "ltr"}
 
@@ -144,12 +147,8 @@ def test_static_files_only_from_the_static_folder(client):
     assert client.get("/static/%2e%2e/app.py").status_code == 404
 
 
-def test_article_page_is_light(tmp_path):
-    from tests.conftest import REPO
-    from web.app import create_app
-
-    real = create_app({"KB_CONTENT_DIR": str(REPO / "content"), "KB_INDEX_DIR": str(tmp_path / "index")})
-    real_client = real.test_client()
+def test_article_page_is_light(real_app):
+    real_client = real_app.test_client()
     for lang in ("he", "ar", "en"):
         page = len(real_client.get(f"/{lang}/unclear-goals").data)
         assets = len(real_client.get("/static/site.css").data) + len(real_client.get("/static/site.js").data)
@@ -225,6 +224,33 @@ def test_the_base_url_makes_absolute_links_and_never_redirects(corpus_index):
     assert client.get("/en", headers={"Host": "evil.com"}).headers["Location"] == "/en/"
     plain = create_app(settings).test_client().get("/en/data", base_url="http://kb.test")
     assert 'data-copy-url="http://kb.test/en/data"' in plain.get_data(as_text=True)
+
+
+def test_create_app_reads_no_content_and_opens_no_index(tmp_path):
+    from web.app import create_app
+
+    content, index = tmp_path / "content", tmp_path / "index"
+    app = create_app({"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "KB_RECORDING": False})
+    assert not app.extensions["library"].is_open and not index.exists()
+    shutil.copytree(CORPUS, content)  # the content arrives after the app was created
+    assert app.test_client().get("/en/goals").status_code == 200
+    assert app.extensions["library"].is_open and (index / "current").exists()
+
+
+@pytest.mark.parametrize("lang", ["he", "ar", "en"])
+def test_content_that_cannot_be_opened_is_a_503_until_it_can(tmp_path, lang):
+    from web.app import create_app
+
+    content = tmp_path / "content"
+    app = create_app({"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(tmp_path / "index"), "KB_RECORDING": False})
+    client = app.test_client()
+    page = client.get(f"/{lang}/goals")
+    assert page.status_code == 503
+    assert f'<html lang="{lang}"' in page.get_data(as_text=True) and "Traceback" not in page.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "goals", "lang": lang})
+    assert api.status_code == 503 and api.get_json() == {"error": f"content folder not found: {content}"}
+    shutil.copytree(CORPUS, content)
+    assert client.get(f"/{lang}/goals").status_code == 200
 
 
 def test_a_bad_base_url_is_refused():
