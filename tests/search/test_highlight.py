@@ -58,3 +58,11 @@ def test_marks_land_on_the_original_characters():
     scanned = _scan(text, "he", surfaces, readings, 3, {})
     for spans in (scanned, _look_up(analyze_text(text, "he"), surfaces, readings, 3)):
         assert [text[s:e] for s, e in spans] == ["והלקוחות", "בַּמערכת"]
+
+
+def test_snippet_keeps_vowel_marks_under_the_mark():
+    from search.highlight import matches, snippet
+
+    text = "הַלָּקוֹחוֹת מרוצים"
+    spans = matches(text, "he", frozenset(), frozenset({"לקוחות"}))
+    assert snippet(text, spans) == "<mark>הַלָּקוֹחוֹת</mark> מרוצים"

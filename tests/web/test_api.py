@@ -24,14 +24,6 @@ def test_one_hit_per_article(client):
     assert all(r["lang"] == "ar" for r in data["results"])
 
 
-def test_snippet_keeps_vowel_marks_under_the_mark(tmp_path):
-    from search.highlight import matches, snippet
-
-    text = "הַלָּקוֹחוֹת מרוצים"
-    spans = matches(text, "he", frozenset(), frozenset({"לקוחות"}))
-    assert snippet(text, spans) == "<mark>הַלָּקוֹחוֹת</mark> מרוצים"
-
-
 @pytest.mark.parametrize(
     ("params", "error"),
     [
