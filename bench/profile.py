@@ -30,22 +30,22 @@ from search.query import SearchEngine
 
 from . import corpus as corpus_module
 from . import queries
-from .run import REPO, log
+from .common import REPO, log
 from .stats import table
 
 #: Stages of a search: (label, file suffix, function name).
 STAGES = (
     ("SearchEngine.search (everything)", "search/query.py", "search"),
     ("  query words: analyze_words", "search/glossary.py", "analyze_words"),
-    ("  plans: glossary expansion and phrases", "search/query.py", "_plans"),
-    ("  compile: words' queries and scores (kept per build)", "search/query.py", "_compile"),
-    ("    a word compiled for the first time", "search/query.py", "compile_word"),
+    ("  plans: glossary expansion and phrases", "search/plan.py", "_languages"),
+    ("  compile: words' queries and scores (kept per build)", "search/ranking.py", "compile_plan"),
+    ("    a word compiled for the first time", "search/ranking.py", "compile_word"),
     ("      a term's postings scored (first use)", "search/scoring.py", "_score_term"),
     ("      typo look-up: near / close_terms", "search/typos.py", "close_terms"),
-    ("  scores combined, coordination, phrases", "search/query.py", "_score_plan"),
+    ("  scores combined, coordination, phrases", "search/ranking.py", "score_plan"),
     ("    phrases (Whoosh's phrase matcher)", "search/scoring.py", "matching"),
-    ("  best hits", "search/query.py", "_best"),
-    ("  snippets: _snippet (first time per hit and query words)", "search/query.py", "_snippet"),
+    ("  best hits", "search/ranking.py", "best"),
+    ("  snippets: hit_snippet (first time per hit and query words)", "search/results.py", "hit_snippet"),
     ("    scan of a text shown for the first times", "search/highlight.py", "_scan"),
     ("    look-up in a text kept analyzed", "search/highlight.py", "_look_up"),
     ("  suggestion: suggest", "search/typos.py", "suggest"),

@@ -37,8 +37,8 @@ from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer, surface
 from .errors import IndexCorrupt, IndexMissing, IndexUnwritable
 from .live import CURRENT, META, BuildInfo, check_fresh, current_build, current_name, file_sizes, open_indexes
 
-#: Searchable parts of an article, most important first, with their weights.
-FIELD_WEIGHTS: dict[str, float] = {"title": 5.0, "keywords": 4.0, "summary": 3.0, "headings": 2.0, "body": 1.0}
+#: Searchable parts of an article, most important first (their weights: :data:`search.ranking.FIELD_WEIGHTS`).
+PARTS = ("title", "keywords", "summary", "headings", "body")
 KEEP_BUILDS = 2
 #: From this many articles in a language, builds index in several processes.
 PARALLEL_FROM = 500
@@ -48,15 +48,10 @@ PARALLEL_FROM = 500
 POOL_MB = 1024
 
 
-#: Parts where a query word's skeletons are looked for (in the long body they match too many unrelated
-#: words for what they add). Every part indexes them: a query spelled without vowel letters meets the
-#: body's words through them.
-SKELETON_PARTS = ("title", "keywords", "summary", "headings")
-
-
 __all__ = [
     "CURRENT",
     "META",
+    "PARTS",
     "BuildInfo",
     "build",
     "check_fresh",
@@ -116,7 +111,7 @@ def schema(lang: str) -> Schema:
         "summary": STORED(),
         "text": STORED(),
     }
-    for part in FIELD_WEIGHTS:
+    for part in PARTS:
         fields[f"{part}_x"] = ExactText(lang)
         fields[f"{part}_s"] = ReadingText(lang)
     return Schema(**fields)

@@ -1,16 +1,12 @@
-"""Queries: plain text in, ranked hits out.
+"""Queries: plain text in, ranked hits out. :meth:`SearchEngine.search` wires the steps together:
 
-Every query is plain text, so no input is a syntax error: words are
-optional (more matches rank higher); a quoted phrase is required; a ``"``
-between two Hebrew letters is part of an acronym (מנכ"ל), not a quote.
-
-Each word matches, in falling weight: its surface form in the exact
-fields; its readings (prefixes and suffixes removed, spelling folded) in
-the stemmed fields; glossary synonyms; near spellings when the word is
-unknown to the index (edit distance 1 from 4 letters, 2 from 8, for the
-first few such words: :mod:`search.typos` bounds what one search spends on
-them). Words in another of the three scripts are also searched in that
-language's index and credited to the same article in the language asked for.
+the live build (:meth:`SearchEngine.refresh`) -> the plan of the query
+(:mod:`search.plan`: parse, limits, each language's words) -> ranking
+(:mod:`search.ranking`: every weight, each word's scores, their
+combination, the top k) -> results (:mod:`search.results`: hits,
+snippets, "did you mean"). Words in another of the three scripts are also
+searched in that language's index and credited to the same article in the
+language asked for.
 """
 
 from __future__ import annotations
@@ -18,21 +14,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from kb.errors import KBError
 
 from .errors import IndexCorrupt
-from .glossary import Glossary, QueryWord
+from .glossary import Glossary
 from .highlight import retire_texts
 from .index import (
-    FIELD_WEIGHTS,
-    SKELETON_PARTS,
     BuildInfo,
     check_fresh,
     current_build,
@@ -40,27 +32,16 @@ from .index import (
     open_indexes,
 )
 from .lru import LRU
-from .plan import MAX_LIMIT, Plan, QueryPlan, check, plan_query
+from .plan import MAX_LIMIT, QueryPlan, check, plan_query
+from .ranking import OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, score_plan
 from .results import FEW_RESULTS, SearchHit, SearchResults, make_hits, match_terms
 from .scoring import BulkScorer
-from .typos import Budget, Lexicon, near, reach, suggest
+from .typos import Budget, Lexicon, suggest
 
 log = logging.getLogger(__name__)
 
-EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
-#: Parts where an exact form scores above a reading (in the long body, telling them apart costs more than
-#: it gains: the body's exact field serves phrases).
-EXACT_PARTS = ("title", "keywords", "summary", "headings")
-#: Glossary synonyms are looked for where an article names its subject, not in the whole body.
-SYNONYM_PARTS = ("title", "keywords", "summary")
-#: Credit for a match found through another language's version of the article.
-OTHER_LANGUAGE = 0.8
 #: How many recent results each engine keeps (a popular query is answered from memory).
 CACHE_SIZE = 512
-#: The fields of the short parts, whose term lists are small enough to keep in memory.
-SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
-#: A document matching few of the query's words keeps this share of its score (all of them: 1).
-COORDINATION = 0.5
 
 
 class SearchEngine:
@@ -228,10 +209,10 @@ class SearchEngine:
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
             scorer = self._scorer(build, plan_lang, plan_searcher)
-            compiled = _compile(plan, plan_searcher, scorer, budget, self._lexicon(build, plan_lang))
+            compiled = compile_plan(plan, plan_searcher, scorer, budget, self._lexicon(build, plan_lang))
             if plan_lang == lang:
                 target_terms = compiled.terms
-            scores = _score_plan(scorer, plan_searcher, compiled, len(plan.words))
+            scores = score_plan(scorer, plan_searcher, compiled, len(plan.words))
             if scores is None:
                 continue
             if plan_lang == lang:
@@ -244,7 +225,7 @@ class SearchEngine:
         if category:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
-        ranked = _best(combined, keys, limit)
+        ranked = best(combined, keys, limit)
         surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
         hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
         total = int(np.count_nonzero(combined))
@@ -260,142 +241,6 @@ def _close(searchers: dict) -> None:
             searcher.close()
         except Exception:  # already closed, or its files gone
             log.debug("closing a searcher failed", exc_info=True)
-
-
-def _word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, near: list[str]):
-    """Or over the parts of the article; in each part the best of the word's forms counts.
-
-    Only forms the index holds become term queries: a Hebrew or Arabic word
-    has a dozen readings, most of which match nothing. A glossary synonym
-    weighs less and is looked for where an article names its subject.
-    ``near``: near spellings of a word none of whose forms the index holds.
-    Returns the query (None: nothing to look for) and whether some form was held.
-    """
-    scale, parts = (SYNONYM, SYNONYM_PARTS) if synonym else (1.0, tuple(FIELD_WEIGHTS))
-    present = {
-        # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
-        # they match too many unrelated words for what they add.
-        part: [
-            r
-            for r in sorted(word.readings if part in SKELETON_PARTS else word.core)
-            if scorer.has(searcher, f"{part}_s", r)
-        ]
-        for part in parts
-    }
-    known = any(present.values())
-    per_part = []
-    for part in parts:
-        weight = FIELD_WEIGHTS[part]
-        forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
-        forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in ([] if known else near)]
-        if forms and part in EXACT_PARTS and scorer.has(searcher, f"{part}_x", word.surface):
-            forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
-        if forms:
-            per_part.append(Q.DisjunctionMax(forms))
-    return (Q.Or(per_part) if per_part else None), known
-
-
-@dataclass(frozen=True)
-class _Word:
-    """A query word compiled against one language's index of a build (kept and shared: read-only)."""
-
-    query: Q.Query | None
-    terms: frozenset[tuple[str, str]]  # (field, term) the query looks for
-    scores: np.ndarray | None  # every document's score, None when nothing matches
-    known: bool = True  # some form of the word is in the index (else it may get near spellings)
-
-
-def _compiled_word(
-    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon
-) -> _Word:
-    """The word's query and scores; words recur across queries far more than queries do, so they are kept.
-
-    A word none of whose forms the index holds is matched to near spellings (not a
-    glossary synonym) when the search's :class:`Budget` grants it a look-up; the words
-    compiled with and without them, and at each distance, are kept apart.
-    """
-
-    def compile_word(near: list[str]) -> _Word:
-        query, known = _word_query(word, searcher, scorer, synonym, near)
-        if query is None:
-            return _Word(None, frozenset(), None, known)
-        scores = scorer.scores(searcher, query)
-        scores.flags.writeable = False
-        terms = frozenset((t.fieldname, t.text) for t in query.leaves())
-        return _Word(query, terms, scores, known)
-
-    compiled = scorer.remember(("word", word.surface, synonym), lambda: compile_word([]))
-    if compiled.known or synonym:
-        return compiled
-    distance = budget.grant(word.surface, reach(word.deep))
-    if not distance:
-        return compiled
-    return scorer.remember(
-        ("word", word.surface, synonym, distance),
-        lambda: compile_word(near(searcher.reader(), word, distance, lexicon, budget)),
-    )
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    """One language's part of a query: its words, glossary synonyms and required phrases."""
-
-    words: list[_Word]
-    synonyms: list[_Word]
-    required: Q.Query | None
-
-    @property
-    def terms(self) -> frozenset[tuple[str, str]]:
-        return frozenset().union(*(w.terms for w in self.words))
-
-
-def _compile(plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> _Compiled:
-    budget, lexicon = budget or Budget(), lexicon or Lexicon()
-    words = [_compiled_word(w, searcher, scorer, False, budget, lexicon) for w in plan.words]
-    synonyms = [_compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
-    required = [
-        Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
-        for words in plan.phrases
-        if len(words) > 1
-    ]
-    return _Compiled(words, synonyms, Q.And(required) if required else None)
-
-
-def _score_plan(scorer: BulkScorer, searcher, compiled: _Compiled, n_words: int) -> np.ndarray | None:
-    """Every document's score for one language's part of the query (None: it matches nothing).
-
-    Words and synonyms add up; phrases are required. A document matching few
-    of the query's words keeps part of its score (:data:`COORDINATION`): the
-    bulk scorer counts matched words for every document, not only the best
-    few.
-    """
-    vectors = [w.scores for w in compiled.words if w.scores is not None]
-    extra = [w.scores for w in compiled.synonyms if w.scores is not None]
-    if not vectors and not extra and compiled.required is None:
-        return None
-    scores = np.zeros(scorer.size, dtype=np.float64)
-    for vector in vectors + extra:
-        scores += vector
-    if compiled.required is not None:
-        phrase = scorer.matching(searcher, compiled.required)
-        scores = np.where(phrase > 0, phrase + scores, 0.0)
-    if n_words:
-        matched = np.zeros(scorer.size, dtype=np.float64)
-        for vector in vectors:
-            matched += vector > 0
-        scores *= COORDINATION + (1 - COORDINATION) * matched / n_words
-    return scores
-
-
-def _best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
-    """The document numbers of the ``limit`` best scores, ties broken by article id."""
-    found = int(np.count_nonzero(scores))
-    if not found:
-        return []
-    k = min(limit, found)
-    threshold = scores[np.argpartition(-scores, k - 1)[:k]].min()
-    candidates = np.nonzero(scores >= threshold)[0]
-    return sorted(candidates.tolist(), key=lambda d: (-scores[d], keys[d]))[:limit]
 
 
 __all__ = ["MAX_LIMIT", "SearchEngine", "SearchHit", "SearchResults"]

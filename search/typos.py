@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from whoosh.codec.base import Automata
 
 from .glossary import QueryWord
-from .index import FIELD_WEIGHTS
+from .index import PARTS
 
 #: Where near spellings are looked for: the title, and the body, which holds nearly every word an article uses
 #: (each field looked in is one more walk of a term graph).
@@ -251,9 +251,9 @@ def suggest(words: list[QueryWord], text: str, reader, budget: Budget, lexicon: 
 
 def _closest(reader, surface: str, budget: Budget, lexicon: Lexicon) -> str | None:
     """The index's most frequent exact form near ``surface`` (None: the index knows it, or none is near)."""
-    if any(reader.doc_frequency(f"{part}_x", surface) for part in FIELD_WEIGHTS):
+    if any(reader.doc_frequency(f"{part}_x", surface) for part in PARTS):
         return None
-    fields = [f"{part}_x" for part in FIELD_WEIGHTS]
+    fields = [f"{part}_x" for part in PARTS]
     found = close_terms(reader, fields, surface, budget.grant(surface, reach(surface)), lexicon, budget)
     return _best(found, 1)[0] if found else None
 

@@ -21,7 +21,8 @@ from kb.loader import load
 from search.glossary import Glossary, analyze_words
 from search.index import build, update
 from search.plan import Plan
-from search.query import SearchEngine, _compile
+from search.query import SearchEngine
+from search.ranking import compile_plan
 from search.scoring import BulkScorer, UnsupportedQuery, postings
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -76,7 +77,7 @@ def test_bulk_scores_equal_whooshs_own(updated_index, text, lang):
     with ix.searcher(weighting=BM25F()) as searcher:
         assert len(searcher.reader().leaf_readers()) == 2 and searcher.reader().has_deletions()
         scorer = BulkScorer(searcher)
-        compiled = _compile(Plan(analyze_words(text, lang)), searcher, scorer)
+        compiled = compile_plan(Plan(analyze_words(text, lang)), searcher, scorer)
         words = [w for w in compiled.words if w.query is not None]
         assert words
         whole = Q.Or([w.query for w in words])
@@ -93,8 +94,8 @@ def test_compiled_words_are_kept_and_read_only(updated_index):
     ix = whoosh_index.open_dir(str(updated_index / "he"))
     with ix.searcher() as searcher:
         scorer = BulkScorer(searcher)
-        first = _compile(Plan(analyze_words("והלקוחות", "he")), searcher, scorer).words[0]
-        again = _compile(Plan(analyze_words("הלקוחות והלקוחות", "he")), searcher, scorer).words[1]
+        first = compile_plan(Plan(analyze_words("והלקוחות", "he")), searcher, scorer).words[0]
+        again = compile_plan(Plan(analyze_words("הלקוחות והלקוחות", "he")), searcher, scorer).words[1]
         assert again is first
         with pytest.raises(ValueError):
             first.scores[0] = 1.0

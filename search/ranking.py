@@ -1,0 +1,205 @@
+"""Ranking: every weight and part list in one place, each query word's scores, their combination, the top k.
+
+Each word matches, in falling weight: its surface form in the exact
+fields (:data:`EXACT`); its readings (prefixes and suffixes removed,
+spelling folded) in the stemmed fields (:data:`READING`); glossary
+synonyms (:data:`SYNONYM`); near spellings when the word is unknown to the
+index (:data:`FUZZY`; :mod:`search.typos` bounds what one search spends on
+them). A part of the article weighs :data:`FIELD_WEIGHTS`; a document
+matching few of the query's words keeps :data:`COORDINATION` of its score;
+a match in another language's version of the article counts
+:data:`OTHER_LANGUAGE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as Q
+
+from .glossary import QueryWord
+from .index import PARTS
+from .plan import Plan
+from .scoring import BulkScorer
+from .typos import Budget, Lexicon, near, reach
+
+#: Searchable parts of an article (the schema's :data:`search.index.PARTS`) and their weights.
+FIELD_WEIGHTS: dict[str, float] = {"title": 5.0, "keywords": 4.0, "summary": 3.0, "headings": 2.0, "body": 1.0}
+assert tuple(FIELD_WEIGHTS) == PARTS, "every part of the schema is weighed, in the schema's order"
+#: A word's forms: its surface form, a reading of it, a glossary synonym (times the form it matches),
+#: a near spelling of an unknown word.
+EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
+#: Parts where an exact form scores above a reading (in the long body, telling them apart costs more than
+#: it gains: the body's exact field serves phrases).
+EXACT_PARTS = ("title", "keywords", "summary", "headings")
+#: Parts where a query word's skeletons are looked for (in the long body they match too many unrelated
+#: words for what they add). Every part indexes them: a query spelled without vowel letters meets the
+#: body's words through them.
+SKELETON_PARTS = ("title", "keywords", "summary", "headings")
+#: Glossary synonyms are looked for where an article names its subject, not in the whole body.
+SYNONYM_PARTS = ("title", "keywords", "summary")
+#: Credit for a match found through another language's version of the article.
+OTHER_LANGUAGE = 0.8
+#: A document matching few of the query's words keeps this share of its score (all of them: 1).
+COORDINATION = 0.5
+#: The fields of the short parts, whose term lists are small enough to keep in memory.
+SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
+
+
+def word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, near: list[str]):
+    """Or over the parts of the article; in each part the best of the word's forms counts.
+
+    Only forms the index holds become term queries: a Hebrew or Arabic word
+    has a dozen readings, most of which match nothing. A glossary synonym
+    weighs less and is looked for where an article names its subject.
+    ``near``: near spellings of a word none of whose forms the index holds.
+    Returns the query (None: nothing to look for) and whether some form was held.
+    """
+    scale, parts = (SYNONYM, SYNONYM_PARTS) if synonym else (1.0, tuple(FIELD_WEIGHTS))
+    present = {
+        # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
+        # they match too many unrelated words for what they add.
+        part: [
+            r
+            for r in sorted(word.readings if part in SKELETON_PARTS else word.core)
+            if scorer.has(searcher, f"{part}_s", r)
+        ]
+        for part in parts
+    }
+    known = any(present.values())
+    per_part = []
+    for part in parts:
+        weight = FIELD_WEIGHTS[part]
+        forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
+        forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in ([] if known else near)]
+        if forms and part in EXACT_PARTS and scorer.has(searcher, f"{part}_x", word.surface):
+            forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
+        if forms:
+            per_part.append(Q.DisjunctionMax(forms))
+    return (Q.Or(per_part) if per_part else None), known
+
+
+@dataclass(frozen=True)
+class Word:
+    """A query word compiled against one language's index of a build (kept and shared: read-only)."""
+
+    query: Q.Query | None
+    terms: frozenset[tuple[str, str]]  # (field, term) the query looks for
+    scores: np.ndarray | None  # every document's score, None when nothing matches
+    known: bool = True  # some form of the word is in the index (else it may get near spellings)
+
+
+def compiled_word(
+    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon
+) -> Word:
+    """The word's query and scores; words recur across queries far more than queries do, so they are kept.
+
+    A word none of whose forms the index holds is matched to near spellings (not a
+    glossary synonym) when the search's :class:`Budget` grants it a look-up; the words
+    compiled with and without them, and at each distance, are kept apart.
+    """
+
+    def compile_word(near: list[str]) -> Word:
+        query, known = word_query(word, searcher, scorer, synonym, near)
+        if query is None:
+            return Word(None, frozenset(), None, known)
+        scores = scorer.scores(searcher, query)
+        scores.flags.writeable = False
+        terms = frozenset((t.fieldname, t.text) for t in query.leaves())
+        return Word(query, terms, scores, known)
+
+    compiled = scorer.remember(("word", word.surface, synonym), lambda: compile_word([]))
+    if compiled.known or synonym:
+        return compiled
+    distance = budget.grant(word.surface, reach(word.deep))
+    if not distance:
+        return compiled
+    return scorer.remember(
+        ("word", word.surface, synonym, distance),
+        lambda: compile_word(near(searcher.reader(), word, distance, lexicon, budget)),
+    )
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One language's part of a query: its words, glossary synonyms and required phrases."""
+
+    words: list[Word]
+    synonyms: list[Word]
+    required: Q.Query | None
+
+    @property
+    def terms(self) -> frozenset[tuple[str, str]]:
+        return frozenset().union(*(w.terms for w in self.words))
+
+
+def compile_plan(plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> Compiled:
+    budget, lexicon = budget or Budget(), lexicon or Lexicon()
+    words = [compiled_word(w, searcher, scorer, False, budget, lexicon) for w in plan.words]
+    synonyms = [compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
+    required = [
+        Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
+        for words in plan.phrases
+        if len(words) > 1
+    ]
+    return Compiled(words, synonyms, Q.And(required) if required else None)
+
+
+def score_plan(scorer: BulkScorer, searcher, compiled: Compiled, n_words: int) -> np.ndarray | None:
+    """Every document's score for one language's part of the query (None: it matches nothing).
+
+    Words and synonyms add up; phrases are required. A document matching few
+    of the query's words keeps part of its score (:data:`COORDINATION`): the
+    bulk scorer counts matched words for every document, not only the best
+    few.
+    """
+    vectors = [w.scores for w in compiled.words if w.scores is not None]
+    extra = [w.scores for w in compiled.synonyms if w.scores is not None]
+    if not vectors and not extra and compiled.required is None:
+        return None
+    scores = np.zeros(scorer.size, dtype=np.float64)
+    for vector in vectors + extra:
+        scores += vector
+    if compiled.required is not None:
+        phrase = scorer.matching(searcher, compiled.required)
+        scores = np.where(phrase > 0, phrase + scores, 0.0)
+    if n_words:
+        matched = np.zeros(scorer.size, dtype=np.float64)
+        for vector in vectors:
+            matched += vector > 0
+        scores *= COORDINATION + (1 - COORDINATION) * matched / n_words
+    return scores
+
+
+def best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
+    """The document numbers of the ``limit`` best scores, ties broken by article id."""
+    found = int(np.count_nonzero(scores))
+    if not found:
+        return []
+    k = min(limit, found)
+    threshold = scores[np.argpartition(-scores, k - 1)[:k]].min()
+    candidates = np.nonzero(scores >= threshold)[0]
+    return sorted(candidates.tolist(), key=lambda d: (-scores[d], keys[d]))[:limit]
+
+
+__all__ = [
+    "COORDINATION",
+    "EXACT",
+    "EXACT_PARTS",
+    "FIELD_WEIGHTS",
+    "FUZZY",
+    "OTHER_LANGUAGE",
+    "READING",
+    "SHORT_FIELDS",
+    "SKELETON_PARTS",
+    "SYNONYM",
+    "SYNONYM_PARTS",
+    "Compiled",
+    "Word",
+    "best",
+    "compile_plan",
+    "compiled_word",
+    "score_plan",
+    "word_query",
+]
