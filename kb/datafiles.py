@@ -13,8 +13,9 @@ import yaml
 
 from . import yamlsource
 from .files import MAX_FILE_BYTES, read_limited
+from .languages import LANGUAGES
 from .markdown import is_valid_id
-from .model import LANGUAGES, Category, Concept, LearningPath, Problem
+from .model import Category, Concept, LearningPath, Problem
 
 CATEGORIES_FILE = "categories.yaml"
 PATHS_FILE = "paths.yaml"

@@ -17,8 +17,9 @@ from . import frontmatter, links, yamlsource
 from .datafiles import DATA_FILES, PATHS_FILE, load_categories, load_glossary, load_paths
 from .errors import ConfigError, ContentErrors
 from .files import MAX_FILE_BYTES, describe_size, read_limited
+from .languages import LANGUAGES
 from .markdown import ParsedDocument, parse
-from .model import LANGUAGES, KnowledgeBase, Problem
+from .model import KnowledgeBase, Problem
 from .text import BIDI_CONTROLS, INVISIBLE, first_invisible
 
 
