@@ -40,8 +40,7 @@ from urllib.parse import quote
 from kb.loader import load_strict
 from kb.model import KnowledgeBase
 from search import index as search_index
-from search.glossary import Glossary
-from search.query import SearchEngine
+from search.query import SearchEngine, open_live
 from web.server import tune_collector
 
 from . import load, queries
@@ -171,7 +170,7 @@ def bench_inprocess(real: KnowledgeBase, content: Path, index: Path, args) -> li
     """Each hostile kind alone, ``args.per_kind`` fresh queries (at most ``args.kind_budget`` seconds each),
     beside the normal query mix, on one engine (its result cache off) warmed with other normal queries and one
     query of each kind."""
-    engine = SearchEngine(index, Glossary(real.glossary), content, cache_size=0)  # every query searched
+    engine = open_live(index, real, content, cache_size=0)  # every query searched
     hostile = Hostile(real, args.seed)
     for q in queries.generated(real, 40, seed=args.seed + 100):
         engine.search(q.text, q.lang, limit=10)

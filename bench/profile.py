@@ -25,8 +25,7 @@ from pathlib import Path
 from kb.loader import load_strict
 from search import index as search_index
 from search.errors import IndexMissing
-from search.glossary import Glossary
-from search.query import SearchEngine
+from search.query import SearchEngine, open_live
 
 from . import corpus as corpus_module
 from . import queries
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         def warmed_engine() -> SearchEngine:
             # A new engine for each pass: the engine keeps what it computed for the index (term scores,
             # compiled words, snippets), so a second pass over the same queries would find it all done.
-            engine = SearchEngine(root, Glossary(real.glossary), cache_size=0)
+            engine = open_live(root, real, cache_size=0)
             for q in queries.generated(corpus, 20, seed=args.seed + 1000):
                 engine.search(q.text, q.lang, limit=10)
             return engine

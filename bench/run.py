@@ -41,8 +41,7 @@ from kb.config import SETTINGS_BY_NAME
 from kb.loader import load_strict
 from kb.model import LANGUAGES, KnowledgeBase
 from search import index as search_index
-from search.glossary import Glossary
-from search.query import SearchEngine
+from search.query import open_live
 from web.server import tune_collector
 
 from . import corpus as corpus_module
@@ -153,7 +152,7 @@ def bench_queries(corpus: KnowledgeBase, real: KnowledgeBase, root: Path, db: Pa
     mix = queries.mix(corpus, args.queries, seed=args.seed, dev=dev)
     warmup = queries.generated(corpus, args.warmup, seed=args.seed + 1000)
     result.planned = len(mix)
-    engine = SearchEngine(root, Glossary(real.glossary), cache_size=0)  # measure searching, not the cache
+    engine = open_live(root, real, cache_size=0)  # measure searching, not the cache
     floor = fts.Searcher(db)
     log(f"{result.size:,} articles: warming up ({len(warmup)} queries each)")
     for q in warmup:

@@ -133,8 +133,7 @@ def search(query, lang, limit, category, as_json, bidi, content_dir, index_dir):
     """Search the knowledge base, as /api/search does."""
     import re
 
-    from search.glossary import Glossary
-    from search.query import SearchEngine
+    from search.query import open_live
 
     from .loader import load_strict
     from .terminal import shown
@@ -143,7 +142,7 @@ def search(query, lang, limit, category, as_json, bidi, content_dir, index_dir):
     kb = load_strict(Path(settings["KB_CONTENT_DIR"]))
     if category is not None and kb.category(category) is None:
         _fail(f"unknown category '{category}'; use one of {', '.join(c.id for c in kb.categories)}")
-    engine = SearchEngine(Path(settings["KB_INDEX_DIR"]), Glossary(kb.glossary), Path(settings["KB_CONTENT_DIR"]))
+    engine = open_live(Path(settings["KB_INDEX_DIR"]), kb, Path(settings["KB_CONTENT_DIR"]))
     results = engine.search(query, lang, limit=limit, category=category)
     if as_json:
         _dump(results.to_json())

@@ -11,17 +11,28 @@ size, checked whenever a build is opened.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
+from whoosh.scoring import BM25F
 
+from kb.errors import KBError
 from kb.loader import fingerprint
 from kb.model import LANGUAGES
 
 from .analysis import ANALYZER_VERSION
 from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .highlight import retire_texts
+from .lru import LRU
+from .scoring import BulkScorer
+from .typos import Lexicon
+
+log = logging.getLogger(__name__)
 
 CURRENT = "current"
 META = "meta.json"
@@ -133,3 +144,155 @@ def open_indexes(build_path: Path, info: BuildInfo | None = None) -> dict:
             ) from None
         indexes[lang] = ix
     return indexes
+
+
+class Build:
+    """One opened build: its Whoosh indexes and everything kept for it, dropped whole with it.
+
+    Kept per build, and only here: each thread's searchers (Whoosh's are not
+    shared between threads), each language's :class:`BulkScorer` (term scores,
+    compiled words, stored fields, snippets), each language's typo
+    :class:`Lexicon`, the maps between languages' document numbers, and
+    recent results (:attr:`results`, keyed on the query, its options and the
+    glossary that expanded it). Nothing of one build can answer for another.
+    """
+
+    def __init__(self, info: BuildInfo, indexes: dict, cache_size: int, lexicon_fields: tuple = ()) -> None:
+        self.info = info
+        self.path = info.path
+        self.indexes = indexes
+        #: Recent results of this build: (query, lang, limit, category, glossary) -> SearchResults.
+        self.results = LRU(cache_size)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: dict[int, dict] = {}  # every thread's searchers, to close them
+        self._scorers: dict[str, BulkScorer] = {}
+        self._lexicons: dict[str, Lexicon] = {}
+        self._carried: dict[tuple[str, str], np.ndarray] = {}
+        self._lexicon_fields = lexicon_fields
+        self.closed = False
+
+    def searchers(self) -> dict:
+        """This thread's searchers of the build, one per language (opened on the thread's first search)."""
+        searchers = getattr(self._local, "searchers", None)
+        if searchers is None:
+            searchers = {lang: ix.searcher(weighting=BM25F()) for lang, ix in self.indexes.items()}
+            with self._lock:
+                if self.closed:  # released meanwhile: not kept
+                    close_all(searchers)
+                    raise IndexCorrupt("the search index changed during the search; try again")
+                self._open[id(searchers)] = searchers
+            self._local.searchers = searchers
+        return searchers
+
+    def scorer(self, lang: str) -> BulkScorer:
+        """The bulk scorer of one language's index (shared by every thread)."""
+        scorer = self._scorers.get(lang)
+        if scorer is None:
+            made = BulkScorer(self.searchers()[lang], lexicon_fields=self._lexicon_fields)
+            with self._lock:
+                scorer = self._scorers.setdefault(lang, made)
+        return scorer
+
+    def lexicon(self, lang: str) -> Lexicon:
+        """One language's term lists for typo walks (filled as fields are walked)."""
+        with self._lock:
+            return self._lexicons.setdefault(lang, Lexicon())
+
+    def carry(self, source: str, target: str) -> np.ndarray:
+        """For each document of ``source``'s index, the same article's document number in ``target``'s (-1: none)."""
+        into = self._carried.get((source, target))
+        if into is None:
+            searchers = self.searchers()
+            target_keys = self.scorer(target).keys(searchers[target])
+            where = {k: d for d, k in enumerate(target_keys) if k}
+            keys = self.scorer(source).keys(searchers[source])
+            into = np.fromiter((where.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+            self._carried[(source, target)] = into
+        return into
+
+    def close(self) -> None:
+        """Close every thread's searchers and let go of everything kept (the build's files are freed)."""
+        with self._lock:
+            self.closed = True
+            for searchers in self._open.values():
+                close_all(searchers)
+            self._open.clear()
+            self._scorers.clear()
+            self._lexicons.clear()
+            self._carried.clear()
+            self.results = LRU(0)
+
+
+class Live:
+    """Follows the ``current`` link of an index folder: the build it points at, opened, and the one before.
+
+    Freshness against the content is checked when the first build is opened.
+    Later, a new build that cannot be opened (damaged, missing) is logged
+    once and the build already open goes on serving. When the open build's
+    folder is deleted, its files are let go and :meth:`build` fails with the
+    way out until a new build comes. The build replaced last stays open (a
+    thread may still be answering from it); the one before is closed.
+    """
+
+    def __init__(
+        self, index_root: Path, content_root: Path | None = None, cache_size: int = 0, lexicon_fields: tuple = ()
+    ) -> None:
+        self.index_root = Path(index_root)
+        self.content_root = content_root
+        self.cache_size = cache_size
+        self.lexicon_fields = lexicon_fields  # fields whose term lists each build's scorers keep in memory
+        self._lock = threading.Lock()
+        self._current: Build | None = None
+        self._previous: Build | None = None
+        self._refused: str | None = None  # a build that could not be opened (logged once)
+
+    def build(self) -> Build:
+        """The current build, opened if it is not the one already open."""
+        current, name = self._current, current_name(self.index_root)
+        if current is not None and name in (current.path.name, self._refused) and current.path.is_dir():
+            return current  # the usual case: the build open is still the current one (or one refused)
+        with self._lock:
+            try:
+                path = current_build(self.index_root)
+                if self._current is not None and self._current.path == path:
+                    return self._current
+                info = BuildInfo.read(path)
+                if self._current is None and self.content_root is not None:
+                    check_fresh(info, self.content_root)
+                indexes = open_indexes(path, info)
+            except KBError as exc:
+                if self._current is not None and self._current.path.is_dir():
+                    if name != self._refused:
+                        log.warning("keeping the open search index: %s", exc)
+                        self._refused = name
+                    return self._current
+                if self._current is not None:
+                    log.warning("the open search index was deleted; its files are closed: %s", exc)
+                    self._drop(self._current, self._previous)
+                    self._current = self._previous = None
+                raise
+            replaced = self._current
+            self._drop(self._previous)
+            self._current, self._previous, self._refused = (
+                Build(info, indexes, self.cache_size, self.lexicon_fields),
+                replaced,
+                None,
+            )
+            if replaced is not None:
+                retire_texts()
+            return self._current
+
+    @staticmethod
+    def _drop(*builds: Build | None) -> None:
+        for build in builds:
+            if build is not None:
+                build.close()
+
+
+def close_all(searchers: dict) -> None:
+    for searcher in searchers.values():
+        try:
+            searcher.close()
+        except Exception:  # already closed, or its files gone
+            log.debug("closing a searcher failed", exc_info=True)

@@ -31,7 +31,6 @@ from contextlib import contextmanager
 from whoosh.codec.base import Automata
 
 from .glossary import QueryWord
-from .index import PARTS
 
 #: Where near spellings are looked for: the title, and the body, which holds nearly every word an article uses
 #: (each field looked in is one more walk of a term graph).
@@ -231,7 +230,9 @@ def near(reader, word: QueryWord, distance: int, lexicon: Lexicon, budget: Budge
     return _best(found, NEAR_TERMS)
 
 
-def suggest(words: list[QueryWord], text: str, reader, budget: Budget, lexicon: Lexicon) -> str | None:
+def suggest(
+    words: list[QueryWord], text: str, reader, budget: Budget, lexicon: Lexicon, parts: tuple[str, ...]
+) -> str | None:
     """The query with unknown words replaced by the closest words the index knows, or None.
 
     Only words the budget grants a look-up are replaced; a repeated word is looked up once.
@@ -240,7 +241,7 @@ def suggest(words: list[QueryWord], text: str, reader, budget: Budget, lexicon: 
     replacements = []
     for word in words:
         if word.surface not in closest:
-            closest[word.surface] = _closest(reader, word.surface, budget, lexicon)
+            closest[word.surface] = _closest(reader, word.surface, budget, lexicon, parts)
         if closest[word.surface]:
             replacements.append((word.start, word.end, closest[word.surface]))
     out = text
@@ -249,11 +250,11 @@ def suggest(words: list[QueryWord], text: str, reader, budget: Budget, lexicon: 
     return out if replacements else None
 
 
-def _closest(reader, surface: str, budget: Budget, lexicon: Lexicon) -> str | None:
+def _closest(reader, surface: str, budget: Budget, lexicon: Lexicon, parts: tuple[str, ...]) -> str | None:
     """The index's most frequent exact form near ``surface`` (None: the index knows it, or none is near)."""
-    if any(reader.doc_frequency(f"{part}_x", surface) for part in PARTS):
+    if any(reader.doc_frequency(f"{part}_x", surface) for part in parts):
         return None
-    fields = [f"{part}_x" for part in PARTS]
+    fields = [f"{part}_x" for part in parts]
     found = close_terms(reader, fields, surface, budget.grant(surface, reach(surface)), lexicon, budget)
     return _best(found, 1)[0] if found else None
 

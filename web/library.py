@@ -26,7 +26,7 @@ from kb.loader import load_strict
 from kb.model import KnowledgeBase
 from search.glossary import Glossary
 from search.index import BuildInfo, build, check_fresh, current_build, open_indexes
-from search.query import SearchEngine
+from search.query import open_live
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +56,12 @@ class Library:
         if prepared is not None and prepared[0] != os.getpid():
             # A worker: the index was prepared before it was forked.
             _, self._kb, self._synced = prepared
-            self.engine = SearchEngine(Path(index_dir), Glossary(self._kb.glossary))
+            self.engine = open_live(Path(index_dir), self._kb)
             self._warn_if_stale(self.engine.refresh())
         else:
             self._kb = load_strict(self.content_dir)
             prepare_index(self._kb, Path(index_dir), self.content_dir, auto_index)
-            self.engine = SearchEngine(Path(index_dir), Glossary(self._kb.glossary), self.content_dir)
+            self.engine = open_live(Path(index_dir), self._kb, self.content_dir)
             self._synced = self.engine.refresh().path
         self._lock = threading.Lock()
 
@@ -90,6 +90,7 @@ class Library:
             log.warning("keeping the previous content: %s", exc)
         else:
             self._kb = kb
+            # Searches already under way finish with the glossary they read; their results are kept under it.
             self.engine.glossary = Glossary(kb.glossary)
         self._synced = info.path
         # What an older build left (Whoosh's readers and searchers, their caches, the previous content) is

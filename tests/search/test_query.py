@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from kb.loader import load
+from kb.model import Concept
 from search.errors import BadQuery, IndexMissing, IndexStale
 from search.glossary import Glossary
 from search.index import build, current_build
@@ -209,6 +210,16 @@ def test_results_are_cached_per_build(tmp_path, corpus_index):
     assert engine.search("records", "en") is not again  # a new build answers afresh
 
 
+def test_results_are_cached_per_glossary(tmp_path, corpus_index):
+    """A glossary swapped in (the content reloaded) is never answered with results of the one before."""
+    content, _ = corpus_index
+    build(load(content), tmp_path / "index", content)
+    engine = SearchEngine(tmp_path / "index", Glossary(()), content)
+    assert engine.search("zebra", "en").total == 0
+    engine.glossary = Glossary((Concept("zebra", {"en": ("zebra", "records")}),))
+    assert ids(engine.search("zebra", "en")) == ["data"]
+
+
 def test_parallel_build_gives_the_same_answers(tmp_path, corpus_index, monkeypatch):
     content, index = corpus_index
     monkeypatch.setattr("search.index.PARALLEL_FROM", 1)
@@ -231,7 +242,7 @@ def test_a_search_begun_on_one_build_is_scored_on_that_build(tmp_path, corpus_in
     build(load(copy), tmp_path / "index", copy)
     engine = SearchEngine(tmp_path / "index", Glossary(()), None, cache_size=0)
     held = {}
-    other = threading.Thread(target=lambda: held.update(first=engine._searchers()))
+    other = threading.Thread(target=lambda: held.update(first=engine.live.build()))
     other.start()
     other.join()
     expected = engine.search("records", "en")
@@ -239,10 +250,10 @@ def test_a_search_begun_on_one_build_is_scored_on_that_build(tmp_path, corpus_in
     path.write_text(path.read_text().replace("Records that are old.", "Records that are old, like zebras."))
     build(load(copy), tmp_path / "index", copy)
     assert engine.search("zebras", "en").total == 1  # this thread follows the new build
-    first_build, first_searchers = held["first"]
+    first_build = held["first"]
 
     def on_first(text):
-        return engine._run(plan_query(text, "en", engine.glossary), first_build, first_searchers, 10, None)
+        return engine._run(plan_query(text, "en", engine.glossary), first_build, 10, None)
 
     assert on_first("zebras").total == 0
     assert [(h.id, h.score) for h in on_first("records").hits] == [(h.id, h.score) for h in expected.hits]

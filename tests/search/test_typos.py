@@ -146,7 +146,7 @@ def test_the_phrases_first_words_count(fresh):
 @pytest.mark.parametrize("maxdist", [1, 2])
 def test_the_walk_in_memory_finds_what_the_cursor_finds(fresh, text, maxdist):
     lang = "he" if "\u0590" <= text[0] <= "\u05ff" else "ar" if "\u0600" <= text[0] <= "\u06ff" else "en"
-    _, searchers = fresh._searchers()
+    searchers = fresh.live.build().searchers()
     reader = searchers[lang].reader()
     budget = Budget()
     for name in ("title_s", "body_s", "body_x"):
@@ -157,7 +157,7 @@ def test_the_walk_in_memory_finds_what_the_cursor_finds(fresh, text, maxdist):
 
 
 def test_a_field_too_large_to_keep_is_walked_on_disk(fresh):
-    _, searchers = fresh._searchers()
+    searchers = fresh.live.build().searchers()
     reader = searchers["en"].reader()
     small, large = Lexicon(limit=1), Lexicon()
     assert small.terms(reader, "body_s", Budget()) is None
