@@ -11,7 +11,9 @@ documents at once.
 A term's scores depend only on the build, so they are kept (least recently
 used first out, bounded by postings held) and shared by every thread.
 Term scores equal Whoosh's own BM25F, and the tests compare them document
-by document. Combining them differs in one place, on purpose: Whoosh's
+by document. Postings and field lengths are read through
+:mod:`search.postings`, the one module that touches Whoosh's internals.
+Combining them differs in one place, on purpose: Whoosh's
 ``DisjunctionMaxMatcher`` takes the larger of its two children's scores
 even when they stand on different documents, so a document could score for
 a reading it does not contain; here the maximum is taken per document.
@@ -23,11 +25,11 @@ import math
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from .lru import LRU
+from .postings import field_lengths, postings
 
 #: Postings whose scores are kept in memory per build (about 12 bytes each).
 MAX_CACHED_POSTINGS = 4_000_000
@@ -187,58 +189,3 @@ class BulkScorer:
         else:
             raise UnsupportedQuery(f"cannot score {type(query).__name__} in bulk")
         return out
-
-
-def field_lengths(leaf, fieldname: str) -> np.ndarray:
-    """Every document's length in one field of one segment, as BM25F reads it (absent: 1).
-
-    Whoosh keeps a length as one byte per document (a lossy code): the
-    column is read whole and decoded with Whoosh's own table when the
-    segment has that layout; otherwise document by document.
-    """
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
-    from whoosh.util.numeric import byte_to_length
-
-    size = leaf.doc_count_all()
-    perdoc = getattr(leaf, "_perdoc", None)
-    if type(perdoc) is W3PerDocReader:
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return np.ones(size, dtype=np.float64)
-        if getattr(column, "_fixedlen", None) == 1 and column._count <= size:
-            codes = np.zeros(size, dtype=np.uint8)
-            codes[: column._count] = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-            table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-            return np.where(codes > 0, table[codes], 1.0)
-    return np.fromiter((leaf.doc_field_length(d, fieldname, 1) for d in range(size)), dtype=np.float64, count=size)
-
-
-def postings(matcher) -> tuple[list[int], list[float]]:
-    """The (document numbers, weights) of a leaf reader's postings, a block at a time when the codec allows.
-
-    Deletions are left to the caller (a filtering wrapper is removed).
-    """
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    ids: list[int] = []
-    weights: list[float] = []
-    if _reads_blocks(matcher):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return ids, weights
-
-
-def _reads_blocks(matcher) -> bool:
-    """True for Whoosh's own block postings (W3 codec), whose blocks can be read whole."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    return type(matcher) is W3LeafMatcher and matcher._i == 0
