@@ -19,9 +19,9 @@ from kb.model import LANGUAGES
 from .guard import RateLimit, cross_site
 from .i18n import gettext as _
 from .records.store import DatabaseError, open_engine
+from .site import LANG
 
 bp = Blueprint("insights", __name__)
-LANG = "<any(he,ar,en):lang>"
 COOKIE = "kb_insights"
 #: The periods offered, in days.
 PERIODS = (7, 30, 90, 180)
