@@ -24,6 +24,7 @@ from pathlib import Path
 from kb.errors import KBError
 from kb.loader import load_strict
 from kb.model import KnowledgeBase
+from search.errors import IndexUnwritable
 from search.glossary import Glossary
 from search.index import BuildInfo, build, check_fresh, current_build, open_indexes
 from search.query import open_live
@@ -35,8 +36,13 @@ log = logging.getLogger(__name__)
 _PREPARED: dict[Path, tuple[int, KnowledgeBase, Path]] = {}
 
 
-def prepare_index(kb: KnowledgeBase, index_dir: Path, content_dir: Path, auto_index: bool) -> None:
-    """Make sure a fresh index exists: build it when allowed, else raise a clear error."""
+def prepare_index(kb: KnowledgeBase, index_dir: Path, content_dir: Path, auto_index: bool) -> bool:
+    """Make sure a usable index exists: build it when allowed, else raise a clear error.
+
+    True when the index is fresh. False when it is stale but could not be rebuilt because the index
+    folder cannot be written (a full or read-only disk): the intact build is served, with a warning.
+    """
+    fresh = True
     try:
         build_path = current_build(index_dir)
         info = BuildInfo.read(build_path)
@@ -45,8 +51,26 @@ def prepare_index(kb: KnowledgeBase, index_dir: Path, content_dir: Path, auto_in
     except KBError:
         if not auto_index:
             raise
-        build_path = build(kb, index_dir, content_dir).path
+        try:
+            build_path = build(kb, index_dir, content_dir).path
+        except IndexUnwritable as exc:
+            build_path = _intact_build(index_dir)
+            if build_path is None:
+                raise
+            log.warning("serving the search index as it is, possibly out of date: %s", exc)
+            fresh = False
     _PREPARED[Path(index_dir).resolve()] = (os.getpid(), kb, build_path)
+    return fresh
+
+
+def _intact_build(index_dir: Path) -> Path | None:
+    """The live build if it opens (stale or not), else None."""
+    try:
+        build_path = current_build(index_dir)
+        open_indexes(build_path, BuildInfo.read(build_path))
+    except KBError:
+        return None
+    return build_path
 
 
 class Library:
@@ -60,8 +84,8 @@ class Library:
             self._warn_if_stale(self.engine.refresh())
         else:
             self._kb = load_strict(self.content_dir)
-            prepare_index(self._kb, Path(index_dir), self.content_dir, auto_index)
-            self.engine = open_live(Path(index_dir), self._kb, self.content_dir)
+            fresh = prepare_index(self._kb, Path(index_dir), self.content_dir, auto_index)
+            self.engine = open_live(Path(index_dir), self._kb, self.content_dir if fresh else None)
             self._synced = self.engine.refresh().path
         self._lock = threading.Lock()
 

@@ -3,8 +3,10 @@ written, stray huge files, and what `kb index` shows on a terminal."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
+import json
 import os
 import pty
 import select
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import termios
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -231,3 +234,37 @@ def test_kb_index_shows_progress_on_a_terminal_only(content, tmp_path):
     assert "articles/s" in out and "0/3" in out
     result = run_kb("index", env=env)  # not a terminal: only the summary
     assert result.returncode == 0 and "indexing" not in result.stderr + result.stdout
+
+
+@pytest.mark.skipif(not _root(), reason="mounting a small disk needs root")
+@pytest.mark.parametrize("full", [True, False], ids=["full", "read-only"])
+def test_kb_serve_with_a_stale_index_on_an_unwritable_disk_serves_the_intact_one(content, small_disk, full):
+    from ..serving.conftest import free_port
+
+    index = small_disk / "index"
+    env = {"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index)}
+    assert run_kb("index", env=env).returncode == 0
+    (content / "en" / "data.md").write_text((content / "en" / "data.md").read_text() + "\nAlso zebras.\n")
+    if full:
+        with open(small_disk / "filler", "wb") as handle, contextlib.suppress(OSError):
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*KB, "serve", "--port", str(port)], env={**os.environ, **env}, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        lines = []
+        while not (lines and lines[-1].startswith("serving on")) and len(lines) < 5:
+            lines.append(server.stderr.readline())
+        assert lines[-1].startswith("serving on"), lines
+        assert "serving the search index as it is, possibly out of date" in lines[0], lines
+        assert "Traceback" not in "".join(lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=records&lang=en", timeout=15) as answer:
+            assert json.loads(answer.read())["total"] >= 1
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
