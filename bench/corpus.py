@@ -4,9 +4,9 @@
 exactly ``n`` articles **in total across the three languages**: the real
 articles (63 today) plus synthetic ones, split evenly between he, ar and en
 (he, then ar, get one more when the remainder is not a multiple of three).
-So ``n=10_000`` means about 3,333 articles in each language's index. This is
-how the issue counts ("1,000, 10,000 and 100,000 articles across the three
-languages"); ``per_language(n)`` gives the split.
+So ``n=10_000`` means about 3,333 articles in each language's index (sizes
+count the articles of all three languages together); ``per_language(n)``
+gives the split.
 
 Every synthetic id (``synthetic-00042``) exists in all three languages as
 translations of one another, as the real content does: the three share a
