@@ -5,24 +5,15 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlalchemy import func, select
-
 from web.records import recorder as recorder_module
 from web.records import store
 from web.records.recorder import Recorder
 
+from .servers import count
+
 
 def _vote(n: int) -> dict:
     return {"at": store.now(), "article_id": f"a{n}", "lang": "en", "helpful": n % 2 == 0, "comment": None}
-
-
-def _count(url: str, table) -> int:
-    engine = store.open_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(table)).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def test_every_record_queued_is_written(database_url):
@@ -35,7 +26,7 @@ def test_every_record_queued_is_written(database_url):
     assert recorder.flush(30)
     recorder.stop()
     assert (recorder.written, recorder.dropped) == (1_234, 0)
-    assert _count(database_url, store.votes) == 1_234
+    assert count(database_url, store.votes) == 1_234
 
 
 def test_stopping_writes_what_is_still_queued(database_url):
@@ -45,7 +36,7 @@ def test_stopping_writes_what_is_still_queued(database_url):
     for n in range(300):
         recorder.record("vote", _vote(n))
     recorder.stop()
-    assert _count(database_url, store.votes) == 300
+    assert count(database_url, store.votes) == 300
 
 
 def test_a_full_queue_drops_and_counts_without_waiting(tmp_path):
@@ -97,5 +88,5 @@ def test_postgresql_without_tables_says_to_upgrade_and_then_records(postgres, ca
     recorder.record("vote", _vote(2))
     assert recorder.flush(10)
     recorder.stop()
-    assert recorder.written == 1 and _count(url, store.votes) == 1
+    assert recorder.written == 1 and count(url, store.votes) == 1
     engine.dispose()
