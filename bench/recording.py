@@ -184,6 +184,17 @@ def cpu_per_page(content: Path, index: Path, work: Path, rounds: int, pages: int
     return results
 
 
+def _upgrade(url: str) -> None:
+    """Create the records tables in a fresh database (``kb db upgrade``)."""
+    subprocess.run(
+        [sys.executable, "-m", "kb.cli", "db", "upgrade", "--database", url],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.recording", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds per latency run (default 10)")
@@ -215,13 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             databases["postgresql"] = postgres.create_database("latency")
         for url in databases.values():
             if url:
-                subprocess.run(
-                    [sys.executable, "-m", "kb.cli", "db", "upgrade", "--database", url],
-                    cwd=REPO,
-                    check=True,
-                    capture_output=True,
-                    timeout=120,
-                )
+                _upgrade(url)
 
         cpu = cpu_per_page(args.content, index, work, args.rounds)
         print(f"## CPU per search page in one process (Flask test client, {args.rounds} alternating rounds)\n")
@@ -258,13 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         if postgres:
             targets["postgresql"] = postgres.create_database("complete")
         for name, url in targets.items():
-            subprocess.run(
-                [sys.executable, "-m", "kb.cli", "db", "upgrade", "--database", url],
-                cwd=REPO,
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
+            _upgrade(url)
             server = start_server(
                 args.content, index, work / f"complete-{name}.log", workers=args.workers, KB_DATABASE_URL=url
             )
