@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _setup_security(app)
     _setup_errors(app)
 
-    from . import api, insights, site
+    from . import api, insights, site, tools  # noqa: F401 - tools adds its pages to the site's blueprint
 
     app.register_blueprint(api.bp)
     app.register_blueprint(site.bp)

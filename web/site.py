@@ -24,7 +24,7 @@ bp = Blueprint("site", __name__)
 LANG = f"<any({','.join(LANGUAGES)}):lang>"
 SEARCH_LIMIT = 20
 #: Query arguments a page uses, kept when linking to the same page in another language.
-PAGE_ARGUMENTS = ("q", "category", "path")
+PAGE_ARGUMENTS = ("q", "category", "path", "sign", "phase", "role", "report", "ids", "title")
 
 
 def _kb():
@@ -50,7 +50,7 @@ def alternate_url(other: str) -> str:
     args = request.view_args or {}
     if request.endpoint and request.endpoint.startswith("site.") and "lang" in args:
         # Only the page's own query arguments: never url_for's (_external, _anchor ...) from the visitor.
-        kept = {k: v for k, v in request.args.items() if k in PAGE_ARGUMENTS}
+        kept = {k: v for k, v in request.args.lists() if k in PAGE_ARGUMENTS}
         return url_for(request.endpoint, **{**kept, **args, "lang": other})
     return url_for("site.home", lang=other)
 
