@@ -66,7 +66,8 @@ def read_list(kb: KnowledgeBase, lang: str, ids_arg: str | None, title_arg: str 
         elif part in seen:
             found.problems.append(_("Listed twice, kept once: %(value)s", value=shown))
         elif len(found.ids) >= MAX_IDS:
-            found.problems.append(_("A list holds at most %(n)s articles: %(value)s was left out.", n=MAX_IDS, value=shown))
+            message = _("A list holds at most %(n)s articles: %(value)s was left out.", n=MAX_IDS, value=shown)
+            found.problems.append(message)
         else:
             seen.add(part)
             article = version(kb, lang, part)

@@ -80,7 +80,7 @@ def tagged_body(article: Article) -> Markup:
             continue
         if not stack:
             return Markup(html)
-        opened, opened_attrs = stack.pop()
+        _tag, opened_attrs = stack.pop()
         if tag == "li" and len(stack) == 1:
             kind = "sign" if "task-list-item" in opened_attrs else "step" if stack[0][0] == "ol" else None
             items = article.signs if kind == "sign" else article.steps
