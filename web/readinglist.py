@@ -65,7 +65,7 @@ def read_list(kb: KnowledgeBase, lang: str, ids_arg: str | None, title_arg: str 
             found.problems.append(_("Not an article id: %(value)s", value=shown))
         elif part in seen:
             found.problems.append(_("Listed twice, kept once: %(value)s", value=shown))
-        elif len(found.ids) >= MAX_IDS:
+        elif len(seen) >= MAX_IDS:
             message = _("A list holds at most %(n)s articles: %(value)s was left out.", n=MAX_IDS, value=shown)
             found.problems.append(message)
         else:

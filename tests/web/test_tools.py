@@ -1,0 +1,290 @@
+"""The tools for trainers and trainees: health check, reading lists, glossary, tags and progress hooks."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from kb.loader import load
+from web import healthcheck
+from web.healthcheck import MAX_SIGNS
+from web.readinglist import MAX_IDS, MAX_TITLE_CHARS
+
+from ..conftest import REPO
+
+LANGS = ["he", "ar", "en"]
+RTL = {"he": "rtl", "ar": "rtl", "en": "ltr"}
+
+
+@pytest.fixture(scope="module")
+def real(real_app):
+    return real_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load(REPO / "content")
+
+
+def risk_ids(html: str) -> list[str]:
+    """The causes of a report, in the order shown."""
+    report = html.split('<section class="check-report"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<h3><a href="/[a-z]{2}/([a-z0-9-]+)">', report)
+
+
+def untouched_ids(html: str) -> list[str]:
+    block = html.split('<ul class="untouched">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'href="/[a-z]{2}/([a-z0-9-]+)"', block)
+
+
+# --- The health check ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_check_form_lists_every_sign_of_every_cause(real, kb, lang):
+    response = real.get(f"/{lang}/check")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
+    assert '<form class="check-form" method="get"' in html
+    values = re.findall(r'<input type="checkbox" name="sign" value="([a-z0-9-]+\.[0-9]+)"', html)
+    expected = [
+        f"{a.id}.{n}" for a in kb.in_language(lang) if not a.is_overview for n in range(1, len(a.signs) + 1)
+    ]
+    assert sorted(values) == sorted(expected) and len(expected) >= 80
+    # Grouped by category: one heading per category, in the categories' order.
+    headings = re.findall(r'<h3 id="check-([a-z-]+)">', html)
+    assert headings == [c.id for c in kb.categories]
+    assert "report-heading" not in html
+
+
+def test_report_ranks_by_share_then_count(real, kb):
+    causes = [a for a in kb.in_language("en") if not a.is_overview]
+    whole, most, one = causes[5], causes[2], causes[9]
+    signs = [f"{whole.id}.{n}" for n in range(1, len(whole.signs) + 1)]
+    signs += [f"{most.id}.{n}" for n in range(1, len(most.signs))]  # all but one
+    signs += [f"{one.id}.1"]
+    query = "&".join(f"sign={s}" for s in reversed(signs))
+    html = real.get(f"/en/check?{query}").get_data(as_text=True)
+    assert risk_ids(html) == [whole.id, most.id, one.id]
+    untouched = untouched_ids(html)
+    assert len(untouched) == len(causes) - 3 and whole.id not in untouched
+    # Each cause at risk shows its ticked signs, its prevention steps and a link to the article.
+    report = html.split('<ol class="risks">', 1)[1]
+    first = report.split('<li class="risk">')[1]
+    assert unescape(whole.signs[0].html) in unescape(first) and unescape(whole.steps[-1].html) in unescape(first)
+    assert "100%" in first
+
+
+def test_report_ties_are_broken_by_the_number_ticked(kb):
+    """Equal shares: more signs ticked first; equal again: the order of the causes on the form."""
+    from dataclasses import replace
+
+    causes = healthcheck.causes(kb, "en")
+    short, full, other = causes[0], causes[3], causes[6]
+    assert len(full.signs) >= 4 and len(other.signs) >= 4
+    articles = dict(kb.articles)
+    articles[("en", short.id)] = replace(short, signs=short.signs[:2])
+    changed = replace(kb, articles=articles)
+    ticked = {short.id: {1, 2}, full.id: set(range(1, len(full.signs) + 1)), other.id: {1}}
+    risks, _ = healthcheck.report(changed, "en", ticked)
+    assert [r.article.id for r in risks] == [full.id, short.id, other.id]
+    assert [r.percent for r in risks][:2] == [100, 100]
+    ticked = {other.id: {2}, full.id: {1}}
+    risks, _ = healthcheck.report(changed, "en", ticked)
+    assert [r.article.id for r in risks] == [full.id, other.id]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_in_every_language_and_switcher_keeps_the_signs(real, kb, lang):
+    cause = next(a for a in kb.in_language(lang) if not a.is_overview)
+    html = real.get(f"/{lang}/check?sign={cause.id}.1&sign={cause.id}.2").get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
+    assert risk_ids(html) == [cause.id]
+    assert cause.title in unescape(html)
+    for other in LANGS:
+        link = re.search(rf'<a href="([^"]+)" lang="{other}" hreflang="{other}"', html).group(1)
+        parts = urlsplit(unescape(link))
+        assert parts.path == f"/{other}/check"
+        assert parse_qs(parts.query)["sign"] == [f"{cause.id}.1", f"{cause.id}.2"]
+
+
+def test_report_without_signs_says_so(real):
+    html = real.get("/en/check?report=1").get_data(as_text=True)
+    assert 'id="report-heading"' in html and "No warning sign is ticked" in html
+    assert len(untouched_ids(html)) >= 20
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("sign=no-such-cause.1", "Unknown cause: no-such-cause.1"),
+        ("sign=unclear-goals.99", "This cause has no warning sign 99: unclear-goals.99"),
+        ("sign=unclear-goals.0", "This cause has no warning sign 0"),
+        ("sign=<script>", "Not a warning sign: &lt;script&gt;"),
+        ("sign=" + "a" * 500, "Not a warning sign: " + "a" * 100 + "<"),
+        ("phase=winter", "Unknown phase: winter"),
+        ("role=cat", "Unknown role: cat"),
+    ],
+)
+def test_bad_values_are_reported_on_the_page(real, query, message):
+    response = real.get(f"/en/check?{query}&sign=unclear-goals.1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert "<script>" not in html.split("<main", 1)[1]
+    assert risk_ids(html) == ["unclear-goals"]
+
+
+def test_too_many_signs_are_bounded(real):
+    query = "&".join(["sign=unclear-goals.1"] * (MAX_SIGNS + 50))
+    response = real.get(f"/en/check?{query}")
+    assert response.status_code == 200
+    assert f"Too many signs: only the first {MAX_SIGNS} were read." in response.get_data(as_text=True)
+
+
+def test_filters_by_phase_and_role(client):
+    """The corpus tags goals' two signs selection/sponsor and build/project-manager."""
+    html = client.get("/en/check?phase=build").get_data(as_text=True)
+    assert re.findall(r'name="sign" value="([^"]+)"', html) == ["goals.2"]
+    html = client.get("/en/check?role=sponsor").get_data(as_text=True)
+    assert re.findall(r'name="sign" value="([^"]+)"', html) == ["goals.1"]
+    html = client.get("/en/check?phase=build&role=sponsor").get_data(as_text=True)
+    assert "No warning sign has this phase and role." in html
+    # A sign ticked but filtered out of view stays in the form, as a hidden field.
+    html = client.get("/en/check?phase=build&sign=goals.1").get_data(as_text=True)
+    assert '<input type="hidden" name="sign" value="goals.1">' in html
+    assert '<option value="build" selected>' in html
+
+
+@pytest.mark.parametrize(("lang", "phase", "role"), [("he", "בחירה", "נותן חסות"), ("ar", "الاختيار", "الراعي")])
+def test_tags_are_translated_on_the_form_and_the_article(client, lang, phase, role):
+    for url in (f"/{lang}/check", f"/{lang}/goals"):
+        html = client.get(url).get_data(as_text=True)
+        assert f'<span class="tag tag-phase">' in html
+        assert phase in html and role in html
+
+
+def test_article_body_carries_each_signs_tags_after_it(client):
+    html = client.get("/en/goals").get_data(as_text=True)
+    items = re.findall(r'<li class="task-list-item[^"]*">(.*?)</li>', html, re.S)
+    assert len(items) == 2
+    assert "Selection" in items[0] and "Sponsor" in items[0]
+    assert "Build" in items[1] and "Project manager" in items[1]
+
+
+def test_article_offers_the_reader_tools(client):
+    html = client.get("/en/goals?path=basics").get_data(as_text=True)
+    assert 'id="article-end"' in html and 'data-path="basics"' in html
+    assert 'class="open-check" href="/en/check"' in html
+    assert re.search(r'<script src="/static/tools.js" defer>', html)
+    assert 'data-steps="goals,data"' in html
+
+
+# --- Reading lists -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reading_list_in_order_with_title(real, kb, lang):
+    ids = ["unsuitable-software", "overview", "unclear-goals"]
+    response = real.get(f"/{lang}/list?ids={','.join(ids)}&title=Week+1+%3Cb%3E")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
+    assert re.findall(r'<li data-article="([a-z0-9-]+)">', html) == ids
+    assert "Week 1 &lt;b&gt;" in html and "<b>" not in html
+    assert kb.get(lang, "unclear-goals").title in unescape(html)
+    assert 'data-steps="unsuitable-software,overview,unclear-goals"' in html
+    link = re.search(r'<a href="([^"]+)" lang="he" hreflang="he"', html).group(1)
+    assert parse_qs(urlsplit(unescape(link)).query) == {"ids": [",".join(ids)], "title": ["Week 1 <b>"]}
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        ("unclear-goals,nope", "No article has this id: nope"),
+        ("unclear-goals,Bad_Id", "Not an article id: Bad_Id"),
+        ("unclear-goals,unclear-goals", "Listed twice, kept once: unclear-goals"),
+        ("unclear-goals,../etc", "Not an article id: ../etc"),
+    ],
+)
+def test_bad_list_ids_are_reported(real, ids, message):
+    response = real.get(f"/en/list?ids={ids}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in unescape(html)
+    assert re.findall(r'<li data-article="([a-z0-9-]+)">', html) == ["unclear-goals"]
+
+
+def test_list_size_and_title_are_bounded(real, kb):
+    many = [f"id-{n}" for n in range(MAX_IDS + 5)]
+    html = real.get(f"/en/list?ids={','.join(many)}&title={'x' * 1000}").get_data(as_text=True)
+    assert f"A list holds at most {MAX_IDS} articles" in html
+    heading = re.search(r'<h1 dir="auto">(x+)</h1>', html).group(1)
+    assert heading == "x" * MAX_TITLE_CHARS
+    assert real.get(f"/en/list?ids={'a,' * 5000}").status_code == 200
+
+
+def test_list_without_ids_is_a_400(real):
+    response = real.get("/en/list")
+    assert response.status_code == 400
+    assert "ids=" in response.get_data(as_text=True)
+
+
+def test_list_maker_form_works_without_javascript(real, kb):
+    html = real.get("/he/list/new").get_data(as_text=True)
+    assert '<form class="list-form" method="get" action="/he/list">' in html
+    values = re.findall(r'<input type="checkbox" name="ids" value="([a-z0-9-]+)"', html)
+    assert sorted(values) == sorted(a.id for a in kb.in_language("he"))
+    # What the browser sends: one ids per ticked box; the list's own URL has them joined.
+    response = real.get("/he/list?title=My+list&ids=unclear-goals&ids=inaccurate-data")
+    assert response.status_code == 303
+    target = urlsplit(response.headers["Location"])
+    assert target.path == "/he/list"
+    assert parse_qs(target.query) == {"ids": ["unclear-goals,inaccurate-data"], "title": ["My list"]}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_list_print_view_has_steps_and_a_qr_code(real, kb, lang):
+    html = real.get(f"/{lang}/list/print?ids=unclear-goals,inaccurate-data&title=T").get_data(as_text=True)
+    assert html.count('class="article print-article"') == 2
+    assert re.search(r'<img class="qr" src="data:image/svg\+xml[^"]+"', html)
+    assert f'href="http://localhost/{lang}/list?ids=unclear-goals,inaccurate-data&amp;title=T"' in html
+    assert kb.get(lang, "inaccurate-data").title in unescape(html)
+
+
+# --- The glossary ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_lists_every_concept_sorted_in_the_language(real, kb, lang):
+    import icu
+
+    html = real.get(f"/{lang}/glossary").get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
+    shown = [unescape(t) for t in re.findall(r"<h2><dfn>(.*?)</dfn></h2>", html)]
+    assert len(shown) == len(kb.glossary)
+    collator = icu.Collator.createInstance(icu.Locale(lang))
+    assert shown == sorted(shown, key=collator.getSortKey)
+    assert shown != sorted(shown) or lang == "en"  # ICU's order, not code points, where they differ
+    # Each concept links to a search for it; most to the articles that use them.
+    assert html.count(f'href="/{lang}/search?q=') == len(kb.glossary)
+    assert html.count("glossary-uses") == len(kb.glossary)
+
+
+def test_glossary_links_articles_whose_text_uses_a_term(real, kb):
+    html = real.get("/he/glossary").get_data(as_text=True)
+    entry = html.split('id="concept-goal"', 1)[1].split("</li>", 1)[0]
+    linked = re.findall(r'href="/he/([a-z0-9-]+)"', entry)
+    assert "unclear-goals" in linked
+    for article_id in linked:
+        assert any(t in kb.get("he", article_id).text for t in ("מטר", "יעד", "תכלית"))
+
+
+def test_footer_links_the_tools(client):
+    html = client.get("/ar/").get_data(as_text=True)
+    for url in ("/ar/check", "/ar/list/new", "/ar/glossary"):
+        assert f'href="{url}"' in html
