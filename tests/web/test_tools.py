@@ -164,7 +164,7 @@ def test_filters_by_phase_and_role(client):
 def test_tags_are_translated_on_the_form_and_the_article(client, lang, phase, role):
     for url in (f"/{lang}/check", f"/{lang}/goals"):
         html = client.get(url).get_data(as_text=True)
-        assert f'<span class="tag tag-phase">' in html
+        assert '<span class="tag tag-phase">' in html
         assert phase in html and role in html
 
 
