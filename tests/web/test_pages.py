@@ -17,7 +17,18 @@ RTL = {"he": "rtl", "ar": "rtl", "en": "ltr"}
 
 @pytest.mark.parametrize("lang", ["he", "ar", "en"])
 @pytest.mark.parametrize(
-    "url", ["/{lang}/", "/{lang}/goals", "/{lang}/categories/data", "/{lang}/paths/basics", "/{lang}/search?q=x"]
+    "url",
+    [
+        "/{lang}/",
+        "/{lang}/goals",
+        "/{lang}/categories/data",
+        "/{lang}/paths/basics",
+        "/{lang}/search?q=x",
+        "/{lang}/check?sign=goals.1",
+        "/{lang}/list?ids=goals,data",
+        "/{lang}/list/new",
+        "/{lang}/glossary",
+    ],
 )
 def test_every_page_has_lang_dir_and_alternates(client, lang, url):
     response = client.get(url.format(lang=lang))

@@ -160,6 +160,14 @@ def test_filters_by_phase_and_role(client):
     assert '<option value="build" selected>' in html
 
 
+@pytest.mark.parametrize("phase", ["selection", "build", "go-live", "run"])
+def test_real_signs_filter_by_their_tags(real, kb, phase):
+    causes = [a for a in kb.in_language("ar") if not a.is_overview]
+    expected = sorted(f"{a.id}.{n}" for a in causes for n, s in enumerate(a.signs, 1) if s.phase == phase)
+    html = real.get(f"/ar/check?phase={phase}&role=").get_data(as_text=True)
+    assert sorted(re.findall(r'name="sign" value="([^"]+)"', html)) == expected
+
+
 @pytest.mark.parametrize(("lang", "phase", "role"), [("he", "בחירה", "נותן חסות"), ("ar", "الاختيار", "الراعي")])
 def test_tags_are_translated_on_the_form_and_the_article(client, lang, phase, role):
     for url in (f"/{lang}/check", f"/{lang}/goals"):
