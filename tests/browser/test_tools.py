@@ -197,3 +197,23 @@ def test_tool_screenshots(browser, live_server, lang, width, screenshots):
             page.screenshot(path=shot, full_page=name == "list")
     assert re.search(r"/(he|ar|en)/glossary$", page.url)
     context.close()
+
+
+def test_health_check_and_list_maker_work_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/he/check?role=it")
+    page.locator("input[name=sign]").first.check()
+    with page.expect_navigation():
+        page.locator("form.check-form button[type=submit]").click()
+    assert "role=it" in page.url and "sign=" in page.url
+    assert page.locator("ol.risks > li.risk").count() == 1
+    page.goto("/ar/list/new")
+    page.locator("#pick-unclear-goals").check()
+    page.locator("#pick-overview").check()
+    page.fill("#list-title", "أسبوع")
+    with page.expect_navigation():
+        page.locator("form.list-form button[type=submit]").click()
+    assert re.search(r"/ar/list\?ids=overview(%2C|,)unclear-goals&title=", page.url)
+    assert page.locator("ol.reading-steps > li").count() == 2
+    context.close()
