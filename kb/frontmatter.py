@@ -26,7 +26,7 @@ class Field:
     kind: str  # "text", "id", "ids", "texts", "date", "tags"
     help: str
     required: bool = True
-    causes_only: bool = False  # required on every article but the overview (where it must be absent)
+    causes_only: bool = False  # required on every article but the overview
 
 
 FIELDS: tuple[Field, ...] = (
@@ -45,13 +45,15 @@ FIELDS: tuple[Field, ...] = (
         "sign_tags",
         "tags",
         "phase/role of each warning sign ('- [ ]' item), in order, e.g. [build/project-manager, run/key-user]",
-        required=False,
+        False,
+        causes_only=True,
     ),
     Field(
         "step_tags",
         "tags",
         "phase/role of each prevention step (numbered item), in order, e.g. [selection/sponsor, build/it]",
-        required=False,
+        False,
+        causes_only=True,
     ),
     Field(
         "translated_from",

@@ -82,7 +82,7 @@ def test_a_translation_is_stale_once_its_source_changes(corpus):
     assert corpus.problems() == []
     corpus.edit("en/goals.md", "Goals that are vague.", "Goals that are vague and unmeasured.")
     stale = [p for p in corpus.problems() if "may be stale" in p]
-    assert [p.split(":", 2)[:2] for p in stale] == [["content/ar/goals.md", "12"], ["content/he/goals.md", "12"]]
+    assert [p.split(":", 2)[:2] for p in stale] == [["content/ar/goals.md", "13"], ["content/he/goals.md", "13"]]
     assert "run 'kb translated he/goals'" in stale[1]
     # Translated again: fresh.
     kb("translated", "he/goals", "ar/goals", "--content", str(corpus.root))

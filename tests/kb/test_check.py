@@ -104,7 +104,7 @@ def test_related_to_a_missing_article(corpus):
 
 def test_cross_link_to_a_missing_article_reports_its_line(corpus):
     corpus.edit("ar/goals.md", "راجع [[data]]", "راجع [[dat]]")
-    assert "content/ar/goals.md:16: error: cross-link: unknown id 'dat' (did you mean 'data'?)" in corpus.problems()
+    assert "content/ar/goals.md:17: error: cross-link: unknown id 'dat' (did you mean 'data'?)" in corpus.problems()
 
 
 def test_article_missing_in_one_language(corpus):
@@ -142,7 +142,7 @@ def test_translation_with_a_section_more(corpus):
 def test_translation_with_a_warning_sign_less(corpus):
     corpus.edit("ar/goals.md", "- [ ] الهدف هو الكفاءة فقط.\n", "")
     assert (
-        "content/ar/goals.md:18: warning: translation differs from content/en/goals.md: section 2 has 1 checklist "
+        "content/ar/goals.md:19: warning: translation differs from content/en/goals.md: section 2 has 1 checklist "
         "items, not 2" in corpus.problems()
     )
 
@@ -150,7 +150,7 @@ def test_translation_with_a_warning_sign_less(corpus):
 def test_empty_body(corpus):
     text = corpus.read("en/strategy-gap.md")
     corpus.write("en/strategy-gap.md", text[: text.index("## What it is")])
-    assert "content/en/strategy-gap.md:12: error: empty body: an article needs its sections" in corpus.problems()
+    assert "content/en/strategy-gap.md:14: error: empty body: an article needs its sections" in corpus.problems()
 
 
 def test_invalid_utf8(corpus):
@@ -161,7 +161,7 @@ def test_invalid_utf8(corpus):
 def test_bidi_control_character(corpus):
     corpus.edit("he/goals.md", "מטרות מעורפלות", "מטרות \u202eמעורפלות")
     assert (
-        "content/he/goals.md:16: error: bidi control character U+202E RIGHT-TO-LEFT OVERRIDE at column 7; remove it"
+        "content/he/goals.md:17: error: bidi control character U+202E RIGHT-TO-LEFT OVERRIDE at column 7; remove it"
         in corpus.problems()
     )
 
@@ -169,7 +169,7 @@ def test_bidi_control_character(corpus):
 def test_invisible_character(corpus):
     corpus.edit("ar/data.md", "سجلات قديمة.", "سجلات\u200b قديمة.")
     assert (
-        "content/ar/data.md:15: error: invisible character U+200B ZERO WIDTH SPACE at column 6; remove it"
+        "content/ar/data.md:17: error: invisible character U+200B ZERO WIDTH SPACE at column 6; remove it"
         in corpus.problems()
     )
 
@@ -272,14 +272,14 @@ def test_more_tags_than_warning_signs(corpus):
     corpus.edit("en/goals.md", "build/project-manager]", "build/project-manager, run/key-user]")
     assert (
         "content/en/goals.md:11: error: sign_tags has 3 tag(s) but the article has 2 warning signs ('- [ ]' items) "
-        "(the first is on line 20): one tag per item" in corpus.problems()
+        "(the first is on line 21): one tag per item" in corpus.problems()
     )
 
 
 def test_step_tags_on_an_article_without_steps(corpus):
-    corpus.edit("he/data.md", "reviewed: 2026-11-22", "reviewed: 2026-11-22\nstep_tags: [run/it]")
+    corpus.edit("he/data.md", "step_tags: []", "step_tags: [run/it]")
     assert (
-        "content/he/data.md:11: error: step_tags has 1 tag(s) but the article has 0 numbered steps: one tag per item"
+        "content/he/data.md:12: error: step_tags has 1 tag(s) but the article has 0 numbered steps: one tag per item"
         in corpus.problems()
     )
 
@@ -289,7 +289,7 @@ def test_a_warning_sign_added_without_its_tag(corpus):
     problems = corpus.problems()
     assert (
         "content/he/goals.md:11: error: sign_tags has 2 tag(s) but the article has 3 warning signs ('- [ ]' items) "
-        "(the first is on line 20): one tag per item" in problems
+        "(the first is on line 21): one tag per item" in problems
     )
 
 
@@ -300,3 +300,21 @@ def test_translation_with_different_tags(corpus):
         "[selection/sponsor, run/key-user], not [selection/sponsor, build/project-manager]" in corpus.problems()
     )
     assert not [p for p in corpus.problems() if "error" in p]
+
+
+def test_sign_and_step_tags_are_required_on_a_cause(corpus):
+    corpus.edit("en/goals.md", "sign_tags: [selection/sponsor, build/project-manager]\n", "")
+    corpus.edit("en/data.md", "step_tags: []\n", "")
+    problems = corpus.problems()
+    assert (
+        "content/en/goals.md:2: error: missing field 'sign_tags' (phase/role of each warning sign ('- [ ]' item), "
+        "in order, e.g. [build/project-manager, run/key-user])" in problems
+    )
+    assert any(p.startswith("content/en/data.md:2: error: missing field 'step_tags'") for p in problems)
+
+
+def test_the_overview_needs_no_tags(corpus):
+    text = corpus.read("en/strategy-gap.md").replace("id: strategy-gap", "id: overview")
+    text = text.replace("category: strategy\n", "").replace("sign_tags: []\nstep_tags: []\n", "")
+    corpus.write("en/overview.md", text)
+    assert not [p for p in corpus.problems() if p.startswith("content/en/overview.md") and "error" in p]

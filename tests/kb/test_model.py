@@ -116,7 +116,7 @@ def test_article_url():
 
 
 def test_warning_signs_and_steps_are_items_with_phase_and_role(corpus):
-    corpus.edit("en/goals.md", "reviewed: 2026-11-22", "reviewed: 2026-11-22\nstep_tags: [selection/sponsor, run/it]")
+    corpus.edit("en/goals.md", "step_tags: []", "step_tags: [selection/sponsor, run/it]")
     corpus.write(
         "en/goals.md",
         corpus.read("en/goals.md")
