@@ -10,6 +10,7 @@ import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import AXE
 
@@ -79,7 +80,12 @@ def test_progress_on_a_path_survives_a_reload(page):
     assert page.locator(".progress-text").inner_text() == "0 of 6 read"
     page.locator("ol.path-steps > li a").nth(1).click()
     page.wait_for_url("**/en/unclear-goals?path=first-week")
-    page.locator("button.mark-read").click()
+    button = page.locator("button.mark-read")
+    button.scroll_into_view_if_needed()  # the end of the article: read
+    expect(button).to_have_attribute("aria-pressed", "true")
+    button.click()
+    assert page.locator(".read-status").inner_text() == "Not read yet."
+    button.click()
     assert page.locator(".read-status").inner_text() == "You have read this article."
     page.reload()
     assert page.locator("button.mark-read").inner_text() == "Mark as unread"
@@ -104,7 +110,7 @@ def test_reading_to_the_end_marks_an_article_read(page):
     page.goto("/he/inaccurate-data?path=data-and-adoption")
     assert page.locator("button.mark-read").get_attribute("aria-pressed") == "false"
     page.locator("#article-end").scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('button.mark-read').getAttribute('aria-pressed') === 'true'")
+    expect(page.locator("button.mark-read")).to_have_attribute("aria-pressed", "true")
     page.goto("/he/paths/data-and-adoption")
     assert page.locator("li.is-read[data-article='inaccurate-data']").count() == 1
 
@@ -164,7 +170,7 @@ def test_report_prints_on_one_or_two_pages(page, lang, screenshots):
     assert page.locator(".check-form-section").evaluate("el => getComputedStyle(el).display") == "none"
     assert page.locator("html").get_attribute("dir") == ("ltr" if lang == "en" else "rtl")
     if lang == "en":
-        assert "Insufficient or unclear goals" in text and "3 of 5 warning signs" in text
+        assert "Insufficient or unclear goals" in text and re.search(r"3 of \d+ warning signs", text)
 
 
 @pytest.mark.parametrize("lang", LANGS)
