@@ -76,6 +76,8 @@ def test_report_opens_in_another_language(page):
 
 
 def test_progress_on_a_path_survives_a_reload(page):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto("/en/paths/first-week")
     assert page.locator(".progress-text").inner_text() == "0 of 6 read"
     page.locator("ol.path-steps > li a").nth(1).click()
@@ -103,6 +105,7 @@ def test_progress_on_a_path_survives_a_reload(page):
     assert page.locator("ol.path-steps > li.is-read").count() == 0
     page.reload()
     assert page.locator(".progress-text").inner_text() == "0 of 6 read"
+    assert errors == []
 
 
 def test_reading_to_the_end_marks_an_article_read(page):

@@ -40,7 +40,7 @@
       box.querySelector("progress").value = done;
       box.querySelector(".progress-text").textContent = fill(box.getAttribute("data-label"), { n: done, m: steps.length });
     });
-    document.querySelectorAll("li[data-article]").forEach(function (item) {
+    document.querySelectorAll(".path-steps > li[data-article]").forEach(function (item) {
       var read = isRead(item.getAttribute("data-article"));
       item.classList.toggle("is-read", read);
       var mark = item.querySelector(".read-mark");
@@ -128,9 +128,10 @@
 
   // The warning-sign checkboxes of an article, remembered, and a link to the health check with them ticked.
   function wireSigns(tools, id) {
+    // The n-th top-level task-list item is the article's n-th warning sign.
     var boxes = Array.prototype.slice.call(
-      document.querySelectorAll(".article-body > ul > li.task-list-item > input[type=checkbox], .article-body > ul > li.task-list-item input.task-list-item-checkbox")
-    ).filter(function (box, i, all) { return all.indexOf(box) === i; });
+      document.querySelectorAll(".article-body > ul > li.task-list-item > label > input[type=checkbox]")
+    );
     var link = tools.querySelector(".open-check");
     if (!boxes.length || !link) return;
     var base = link.getAttribute("href");
