@@ -222,8 +222,17 @@ _BODY = {
 }
 
 
+#: The tags of the template's one warning sign and one step (phases: selection, build, go-live, run;
+#: roles: sponsor, project-manager, key-user, it, vendor); the author sets them with the items.
+_TAGS = {"checklist": "build/project-manager", "steps": "build/project-manager"}
+
+
 def render_template(aid: str, lang: str, category: str, sections: list[tuple[str, str]], today: dt.date) -> str:
     language = ENGLISH_NAMES[lang]
+
+    def tags(kind: str) -> str:  # one tag per template item of that kind
+        return ", ".join(_TAGS[kind] for heading, k in sections if k == kind)
+
     front = [
         "---",
         f"id: {aid}",
@@ -235,6 +244,8 @@ def render_template(aid: str, lang: str, category: str, sections: list[tuple[str
         "sources: []  # he-seed, ar-seed",
         "keywords: []  # words and synonyms searchers use",
         f"reviewed: {today.isoformat()}",
+        f"sign_tags: [{tags('checklist')}]  # phase/role of each warning sign, in order",
+        f"step_tags: [{tags('steps')}]  # phase/role of each prevention step, in order",
         "---",
         "",
     ]

@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .markdown import is_valid_id
-from .model import OVERVIEW_ID, SOURCES, Problem
+from .model import OVERVIEW_ID, PHASES, ROLES, SOURCES, Problem
 from .yamlsource import LineDict
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # "text", "id", "ids", "texts", "date"
+    kind: str  # "text", "id", "ids", "texts", "date", "tags"
     help: str
     required: bool = True
+    causes_only: bool = False  # required on every article but the overview
 
 
 FIELDS: tuple[Field, ...] = (
@@ -33,11 +34,27 @@ FIELDS: tuple[Field, ...] = (
     Field("lang", "text", "the language; equals the folder (he, ar, en)"),
     Field("title", "text", "the title in the article's language"),
     Field("summary", "text", "one sentence"),
-    Field("category", "id", "a category id from content/categories.yaml (not on the overview)", required=False),
+    Field(
+        "category", "id", "a category id from content/categories.yaml (not on the overview)", False, causes_only=True
+    ),
     Field("related", "ids", "ids of related causes, at least two"),
     Field("sources", "ids", "the seeds the article comes from: he-seed, ar-seed"),
     Field("keywords", "texts", "words and synonyms searchers use, in this language"),
     Field("reviewed", "date", "the date of the last review, YYYY-MM-DD"),
+    Field(
+        "sign_tags",
+        "tags",
+        "phase/role of each warning sign ('- [ ]' item), in order, e.g. [build/project-manager, run/key-user]",
+        False,
+        causes_only=True,
+    ),
+    Field(
+        "step_tags",
+        "tags",
+        "phase/role of each prevention step (numbered item), in order, e.g. [selection/sponsor, build/it]",
+        False,
+        causes_only=True,
+    ),
     Field(
         "translated_from",
         "text",
@@ -47,6 +64,10 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+
+
+#: A warning sign's or prevention step's tag: ``(phase, role)``, written ``phase/role``.
+Tag = tuple[str, str]
 
 
 class FieldError(ValueError):
@@ -70,8 +91,11 @@ class FrontMatter:
     keywords: tuple[str, ...]
     reviewed: dt.date
     category: str | None = None
+    sign_tags: tuple[Tag, ...] = ()
+    step_tags: tuple[Tag, ...] = ()
     translated_from: str | None = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    present: frozenset[str] = field(default=frozenset(), compare=False)  # the fields the file gives
 
     def line(self, name: str) -> int:
         """The file line of field ``name``."""
@@ -107,7 +131,7 @@ def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], 
     values: dict = {}
     for f in FIELDS:
         if f.name not in meta or meta[f.name] is None:
-            if f.required or (f.name == "category" and meta.get("id") != OVERVIEW_ID):
+            if f.required or (f.causes_only and meta.get("id") != OVERVIEW_ID):
                 problem(meta.line, f"missing field '{f.name}' ({f.help})")
                 ok = False
             continue
@@ -117,6 +141,14 @@ def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], 
         except FieldError as exc:
             problem(line, f"field '{f.name}' {exc}")
             ok = False
+            continue
+        if f.kind == "tags":
+            lines = getattr(value, "lines", None) or [line] * len(value)
+            for tag, item_line in zip(values[f.name], lines, strict=True):
+                for word, known, what in zip(tag, (PHASES, ROLES), ("phase", "role"), strict=True):
+                    if word not in known:
+                        hint = f"{suggest(word, known)}; use {', '.join(known)}"
+                        problem(item_line, f"{f.name}: unknown {what} '{word}'{hint}")
     if not ok:
         return None
 
@@ -140,7 +172,7 @@ def validate(meta: LineDict, path: Path, lang: str, report: Callable[[Problem], 
         problem(line_of("related"), "an article must not list itself in related")
     if values["id"] == OVERVIEW_ID and values.get("category"):
         problem(line_of("category"), "the overview has no category")
-    return FrontMatter(**values, lines={name: line_of(name) for name in FIELD_NAMES})
+    return FrontMatter(**values, lines={name: line_of(name) for name in FIELD_NAMES}, present=frozenset(values))
 
 
 def _coerce(f: Field, value):
@@ -160,9 +192,8 @@ def _coerce(f: Field, value):
             raise FieldError(f"'{text}' is not a valid id (lower-case letters, digits and hyphens)")
         return text
     if not isinstance(value, list):
-        raise FieldError(
-            f"must be a list, e.g. [{'a, b' if f.kind == 'texts' else 'id-one, id-two'}], got a {_kind(value)}"
-        )
+        example = {"texts": "a, b", "tags": "build/it, run/key-user"}.get(f.kind, "id-one, id-two")
+        raise FieldError(f"must be a list, e.g. [{example}], got a {_kind(value)}")
     items = []
     for item in value:
         if not isinstance(item, str | int | float) or isinstance(item, bool):
@@ -170,6 +201,11 @@ def _coerce(f: Field, value):
         item = str(item).strip()
         if f.kind == "ids" and not is_valid_id(item):
             raise FieldError(f"'{item}' is not a valid id (lower-case letters, digits and hyphens)")
+        if f.kind == "tags":
+            phase, slash, role = item.partition("/")
+            if not slash or not phase.strip() or not role.strip() or "/" in role:
+                raise FieldError(f"'{item}' is not a tag phase/role (e.g. build/project-manager)")
+            item = (phase.strip(), role.strip())
         items.append(item)
     return tuple(items)
 

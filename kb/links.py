@@ -14,7 +14,7 @@ from pathlib import Path
 from . import authoring
 from .frontmatter import suggest
 from .languages import FALLBACK_ORDER, LANGUAGES, REFERENCE_LANGUAGE
-from .markdown import plain_text, render
+from .markdown import items, plain_text, render
 from .model import Article, Category, Problem, article_url
 
 
@@ -49,6 +49,7 @@ def resolve(
             check_target(related, lang, draft.path, meta.line("related"), "related")
         for link in draft.doc.links:
             check_target(link.target, lang, draft.path, link.line, "cross-link")
+        _check_tag_counts(draft, report)
 
     for aid in all_ids:
         _check_translations(aid, {lang: drafts[(lang, aid)] for lang in LANGUAGES if (lang, aid) in drafts}, report)
@@ -65,6 +66,21 @@ def resolve(
 
     authoring.check(drafts, report)  # placeholders left by 'kb new'; translations whose source changed
     return {key: _build(key, draft, drafts) for key, draft in drafts.items()}
+
+
+_TAGGED = (("sign_tags", "signs", "warning signs ('- [ ]' items)"), ("step_tags", "steps", "numbered steps"))
+
+
+def _check_tag_counts(draft, report) -> None:
+    """Each of ``sign_tags`` / ``step_tags`` has one tag per warning sign / numbered step."""
+    meta = draft.front_matter
+    for name, kind, label in _TAGGED:
+        tags, found = getattr(meta, name), getattr(draft.doc, kind)
+        if name not in meta.present or len(tags) == len(found):
+            continue
+        where = f" (the first is on line {found[0].line})" if found else ""
+        message = f"{name} has {len(tags)} tag(s) but the article has {len(found)} {label}{where}: one tag per item"
+        report(Problem("error", draft.path, meta.line(name), message))
 
 
 def _check_translations(aid: str, present: dict, report) -> None:
@@ -84,7 +100,7 @@ def _check_translations(aid: str, present: dict, report) -> None:
 def _differences(reference, draft):
     """What a translation does differently from the reference version (message, line)."""
     ref, own = reference.front_matter, draft.front_matter
-    for name in ("category", "related", "sources"):
+    for name in ("category", "related", "sources", "sign_tags", "step_tags"):
         if getattr(ref, name) != getattr(own, name):
             shown = _show(getattr(own, name)), _show(getattr(ref, name))
             yield f"{name} is {shown[0]}, not {shown[1]}", own.line(name)
@@ -104,7 +120,7 @@ def _differences(reference, draft):
 
 def _show(value) -> str:
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(value) + "]"
+        return "[" + ", ".join(v if isinstance(v, str) else "/".join(v) for v in value) + "]"
     return f"'{value}'" if value else "none"
 
 
@@ -135,4 +151,6 @@ def _build(key, draft, drafts) -> Article:
         html=render(draft.doc, resolver),
         text=plain_text(draft.doc, resolver),
         body_line=(draft.doc.front_matter_lines[1] + 1) if draft.doc.front_matter_lines else 1,
+        signs=items(draft.doc.signs, meta.sign_tags, resolver),
+        steps=items(draft.doc.steps, meta.step_tags, resolver),
     )

@@ -22,7 +22,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from .model import CrossLink, Heading, Section
+from .model import CrossLink, Heading, Item, Section
 
 #: Resolves a cross-link target to ``(url, title)``, or ``None`` if unknown.
 Resolver = Callable[[str], "tuple[str, str] | None"]
@@ -90,6 +90,14 @@ _PARSER = make_parser()
 
 
 @dataclass(frozen=True)
+class ListItem:
+    """A warning sign or prevention step as parsed: its inline tokens and its source line."""
+
+    inlines: tuple[Token, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """What one parse of a file yields, before cross-links are resolved."""
 
@@ -100,6 +108,8 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     links: tuple[CrossLink, ...]
     intro_words: int
+    signs: tuple[ListItem, ...] = ()  # top-level task-list items ("- [ ]"), in order
+    steps: tuple[ListItem, ...] = ()  # top-level numbered items, in order
 
 
 def parse(source: str) -> ParsedDocument:
@@ -114,6 +124,9 @@ def parse(source: str) -> ParsedDocument:
     sections: list[dict] = []
     intro_words = 0
     list_stack: list[str] = []
+    signs: list[ListItem] = []
+    steps: list[ListItem] = []
+    current_item: list[Token] | None = None  # the inline tokens of the sign or step being read
     for i, tok in enumerate(tokens):
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             list_stack.append(tok.type)
@@ -125,15 +138,20 @@ def parse(source: str) -> ParsedDocument:
             headings.append(heading)
             if heading.level == 2:
                 sections.append({"heading": heading, "checklist": 0, "steps": 0, "bullets": 0, "words": 0})
-        elif tok.type == "list_item_open" and len(list_stack) == 1 and sections:
-            current = sections[-1]
-            if "task-list-item" in str(tok.attrGet("class") or ""):
-                current["checklist"] += 1
-            elif list_stack[-1] == "ordered_list_open":
-                current["steps"] += 1
-            else:
-                current["bullets"] += 1
+        elif tok.type == "list_item_open" and len(list_stack) == 1:
+            current_item = None
+            is_sign = "task-list-item" in str(tok.attrGet("class") or "")
+            if is_sign or list_stack[-1] == "ordered_list_open":
+                current_item = []
+                (signs if is_sign else steps).append(ListItem(current_item, tok.map[0] + 1))  # filled below
+            if sections:
+                kind = "checklist" if is_sign else "steps" if list_stack[-1] == "ordered_list_open" else "bullets"
+                sections[-1][kind] += 1
+        elif tok.type == "list_item_close" and len(list_stack) == 1:
+            current_item = None
         elif tok.type == "inline":
+            if current_item is not None and len(list_stack) == 1:
+                current_item.append(tok)
             line = (tok.map[0] + 1) if tok.map else 0
             for child in tok.children or ():
                 if child.type == "wikilink":
@@ -151,6 +169,8 @@ def parse(source: str) -> ParsedDocument:
         sections=tuple(Section(**s) for s in sections),
         links=tuple(links),
         intro_words=intro_words,
+        signs=tuple(ListItem(tuple(item.inlines), item.line) for item in signs),
+        steps=tuple(ListItem(tuple(item.inlines), item.line) for item in steps),
     )
 
 
@@ -166,6 +186,24 @@ def plain_text(doc: ParsedDocument, resolve: Resolver) -> str:
         if tok.type == "inline":
             blocks.append(_inline_text(tok, resolve))
     return "\n".join(b for b in blocks if b)
+
+
+def items(found: tuple[ListItem, ...], tags, resolve: Resolver) -> tuple[Item, ...]:
+    """The signs or steps as :class:`Item`, rendered, with the n-th tag's phase and role (if any)."""
+    env = {"resolve": resolve}
+    result = []
+    for number, item in enumerate(found):
+        # Drop the task list's checkbox and label: the item is its words.
+        html = " ".join(
+            _PARSER.renderer.renderInline(
+                [c for c in tok.children or () if c.type != "html_inline"], _PARSER.options, env
+            ).strip()
+            for tok in item.inlines
+        )
+        text = " ".join(filter(None, (_inline_text(tok, resolve) for tok in item.inlines)))
+        phase, role = tags[number] if number < len(tags) else (None, None)
+        result.append(Item(html=html, text=text, phase=phase, role=role))
+    return tuple(result)
 
 
 def _inline_text(inline: Token, resolve: Resolver | None = None) -> str:

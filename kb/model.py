@@ -20,6 +20,10 @@ from .languages import direction as direction
 SOURCES: tuple[str, ...] = ("he-seed", "ar-seed")
 #: The id of each language's overview article (it has no category).
 OVERVIEW_ID = "overview"
+#: The project phases a warning sign shows in, or a prevention step belongs to (in project order).
+PHASES: tuple[str, ...] = ("selection", "build", "go-live", "run")
+#: The roles that own a warning sign or a prevention step.
+ROLES: tuple[str, ...] = ("sponsor", "project-manager", "key-user", "it", "vendor")
 
 
 def article_url(lang: str, article_id: str, anchor: str | None = None) -> str:
@@ -80,12 +84,29 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One warning sign (a ``- [ ]`` item) or prevention step (a numbered item) of an article.
+
+    ``html`` is the item's inline HTML with cross-links resolved, ``text``
+    its plain text; ``phase`` and ``role`` come from the article's
+    ``sign_tags`` / ``step_tags`` (``None`` when the article has none).
+    """
+
+    html: str
+    text: str
+    phase: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """One article in one language, as read from ``content/<lang>/<id>.md``.
 
     ``html`` is the rendered body, with cross-links resolved to URLs and
     titles in the article's language; ``text`` is the body as plain text
     (for search); ``body_line`` is the file line where the body starts.
+    ``signs`` and ``steps`` are the warning signs and prevention steps, in
+    order, each with its phase and role.
     """
 
     id: str
@@ -104,6 +125,8 @@ class Article:
     html: str = ""
     text: str = ""
     body_line: int = 1
+    signs: tuple[Item, ...] = ()  # the n-th warning sign is the same n in every language
+    steps: tuple[Item, ...] = ()
 
     @property
     def is_overview(self) -> bool:

@@ -104,7 +104,7 @@ def test_related_to_a_missing_article(corpus):
 
 def test_cross_link_to_a_missing_article_reports_its_line(corpus):
     corpus.edit("ar/goals.md", "راجع [[data]]", "راجع [[dat]]")
-    assert "content/ar/goals.md:15: error: cross-link: unknown id 'dat' (did you mean 'data'?)" in corpus.problems()
+    assert "content/ar/goals.md:17: error: cross-link: unknown id 'dat' (did you mean 'data'?)" in corpus.problems()
 
 
 def test_article_missing_in_one_language(corpus):
@@ -142,7 +142,7 @@ def test_translation_with_a_section_more(corpus):
 def test_translation_with_a_warning_sign_less(corpus):
     corpus.edit("ar/goals.md", "- [ ] الهدف هو الكفاءة فقط.\n", "")
     assert (
-        "content/ar/goals.md:17: warning: translation differs from content/en/goals.md: section 2 has 1 checklist "
+        "content/ar/goals.md:19: warning: translation differs from content/en/goals.md: section 2 has 1 checklist "
         "items, not 2" in corpus.problems()
     )
 
@@ -150,7 +150,7 @@ def test_translation_with_a_warning_sign_less(corpus):
 def test_empty_body(corpus):
     text = corpus.read("en/strategy-gap.md")
     corpus.write("en/strategy-gap.md", text[: text.index("## What it is")])
-    assert "content/en/strategy-gap.md:12: error: empty body: an article needs its sections" in corpus.problems()
+    assert "content/en/strategy-gap.md:14: error: empty body: an article needs its sections" in corpus.problems()
 
 
 def test_invalid_utf8(corpus):
@@ -161,7 +161,7 @@ def test_invalid_utf8(corpus):
 def test_bidi_control_character(corpus):
     corpus.edit("he/goals.md", "מטרות מעורפלות", "מטרות \u202eמעורפלות")
     assert (
-        "content/he/goals.md:15: error: bidi control character U+202E RIGHT-TO-LEFT OVERRIDE at column 7; remove it"
+        "content/he/goals.md:17: error: bidi control character U+202E RIGHT-TO-LEFT OVERRIDE at column 7; remove it"
         in corpus.problems()
     )
 
@@ -169,7 +169,7 @@ def test_bidi_control_character(corpus):
 def test_invisible_character(corpus):
     corpus.edit("ar/data.md", "سجلات قديمة.", "سجلات\u200b قديمة.")
     assert (
-        "content/ar/data.md:15: error: invisible character U+200B ZERO WIDTH SPACE at column 6; remove it"
+        "content/ar/data.md:17: error: invisible character U+200B ZERO WIDTH SPACE at column 6; remove it"
         in corpus.problems()
     )
 
@@ -229,3 +229,92 @@ def test_cli_on_a_missing_folder_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["check", "--content", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert f"Error: content folder not found: {tmp_path / 'nope'}" in result.output
+
+
+# --- warning signs and steps: sign_tags / step_tags ------------------------------
+
+
+def test_an_unknown_phase_or_role_suggests_the_known_one(corpus):
+    corpus.edit("en/goals.md", "sign_tags: [selection/sponsor,", "sign_tags: [selction/sponsor,")
+    corpus.edit("he/goals.md", "build/project-manager]", "build/projectmanager]")
+    problems = corpus.problems()
+    assert (
+        "content/en/goals.md:11: error: sign_tags: unknown phase 'selction' (did you mean 'selection'?); "
+        "use selection, build, go-live, run" in problems
+    )
+    assert (
+        "content/he/goals.md:11: error: sign_tags: unknown role 'projectmanager' (did you mean 'project-manager'?); "
+        "use sponsor, project-manager, key-user, it, vendor" in problems
+    )
+
+
+def test_a_tag_in_a_block_list_is_reported_on_its_own_line(corpus):
+    corpus.edit(
+        "ar/goals.md",
+        "sign_tags: [selection/sponsor, build/project-manager]",
+        ("sign_tags:\n  - selection/sponsor\n  - build/owner"),
+    )
+    assert (
+        "content/ar/goals.md:13: error: sign_tags: unknown role 'owner'; use sponsor, project-manager, key-user, "
+        "it, vendor" in corpus.problems()
+    )
+
+
+def test_a_tag_that_is_not_phase_slash_role(corpus):
+    corpus.edit("en/goals.md", "build/project-manager]", "build]")
+    assert (
+        "content/en/goals.md:11: error: field 'sign_tags' 'build' is not a tag phase/role "
+        "(e.g. build/project-manager)" in corpus.problems()
+    )
+
+
+def test_more_tags_than_warning_signs(corpus):
+    corpus.edit("en/goals.md", "build/project-manager]", "build/project-manager, run/key-user]")
+    assert (
+        "content/en/goals.md:11: error: sign_tags has 3 tag(s) but the article has 2 warning signs ('- [ ]' items) "
+        "(the first is on line 21): one tag per item" in corpus.problems()
+    )
+
+
+def test_step_tags_on_an_article_without_steps(corpus):
+    corpus.edit("he/data.md", "step_tags: []", "step_tags: [run/it]")
+    assert (
+        "content/he/data.md:12: error: step_tags has 1 tag(s) but the article has 0 numbered steps: one tag per item"
+        in corpus.problems()
+    )
+
+
+def test_a_warning_sign_added_without_its_tag(corpus):
+    corpus.edit("he/goals.md", "- [ ] המטרה היא רק התייעלות.\n", "- [ ] המטרה היא רק התייעלות.\n- [ ] אין יעד.\n")
+    problems = corpus.problems()
+    assert (
+        "content/he/goals.md:11: error: sign_tags has 2 tag(s) but the article has 3 warning signs ('- [ ]' items) "
+        "(the first is on line 21): one tag per item" in problems
+    )
+
+
+def test_translation_with_different_tags(corpus):
+    corpus.edit("ar/goals.md", "[selection/sponsor, build/project-manager]", "[selection/sponsor, run/key-user]")
+    assert (
+        "content/ar/goals.md:11: warning: translation differs from content/en/goals.md: sign_tags is "
+        "[selection/sponsor, run/key-user], not [selection/sponsor, build/project-manager]" in corpus.problems()
+    )
+    assert not [p for p in corpus.problems() if "error" in p]
+
+
+def test_sign_and_step_tags_are_required_on_a_cause(corpus):
+    corpus.edit("en/goals.md", "sign_tags: [selection/sponsor, build/project-manager]\n", "")
+    corpus.edit("en/data.md", "step_tags: []\n", "")
+    problems = corpus.problems()
+    assert (
+        "content/en/goals.md:2: error: missing field 'sign_tags' (phase/role of each warning sign ('- [ ]' item), "
+        "in order, e.g. [build/project-manager, run/key-user])" in problems
+    )
+    assert any(p.startswith("content/en/data.md:2: error: missing field 'step_tags'") for p in problems)
+
+
+def test_the_overview_needs_no_tags(corpus):
+    text = corpus.read("en/strategy-gap.md").replace("id: strategy-gap", "id: overview")
+    text = text.replace("category: strategy\n", "").replace("sign_tags: []\nstep_tags: []\n", "")
+    corpus.write("en/overview.md", text)
+    assert not [p for p in corpus.problems() if p.startswith("content/en/overview.md") and "error" in p]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kb.loader import load
-from kb.model import LANGUAGES, SOURCES
+from kb.model import LANGUAGES, PHASES, ROLES, SOURCES
 
 from ..conftest import REPO
 
@@ -39,6 +39,30 @@ def test_cause_article_structure(lang, article_id):
     targets = {link.target for link in article.links} - {article_id}
     assert len(targets) >= 2 and set(article.related) <= targets
     assert article.keywords and article.summary and article.category
+
+
+@pytest.mark.parametrize("article_id", CAUSES)
+def test_every_warning_sign_and_step_is_tagged_the_same_in_every_language(article_id):
+    versions = KB.translations(article_id)
+    tags = {lang: [(i.phase, i.role) for i in a.signs + a.steps] for lang, a in versions.items()}
+    assert len({tuple(t) for t in tags.values()}) == 1, tags
+    en = versions["en"]
+    assert 4 <= len(en.signs) <= 7 and len(en.steps) >= 4
+    assert all(phase in PHASES and role in ROLES for phase, role in tags["en"])
+    assert all(item.text and item.html for a in versions.values() for item in a.signs + a.steps)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_warning_sign_is_shared_by_two_causes(lang):
+    seen: dict[str, str] = {}
+    for article_id in CAUSES:
+        for sign in KB.get(lang, article_id).signs:
+            assert sign.text not in seen, (sign.text, seen.get(sign.text), article_id)
+            seen[sign.text] = article_id
+
+
+def test_the_overview_has_no_signs_or_steps():
+    assert all(not a.signs and not a.steps for a in KB.translations("overview").values())
 
 
 @pytest.mark.parametrize("article_id", CAUSES)

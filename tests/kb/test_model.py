@@ -9,7 +9,7 @@ import pytest
 
 from kb.languages import FALLBACK_ORDER, LANGUAGES, NATIVE_NAMES, RTL_LANGUAGES
 from kb.markdown import parse, slugify
-from kb.model import article_url, direction
+from kb.model import PHASES, ROLES, article_url, direction
 
 TITLES = {"en": "Unclear goals", "he": "מטרות לא ברורות", "ar": "أهداف غير واضحة"}
 
@@ -113,3 +113,40 @@ def test_raw_html_is_not_rendered():
 def test_article_url():
     assert article_url("he", "unclear-goals") == "/he/unclear-goals"
     assert article_url("ar", "unclear-goals", "مثال") == "/ar/unclear-goals#مثال"
+
+
+def test_warning_signs_and_steps_are_items_with_phase_and_role(corpus):
+    corpus.edit("en/goals.md", "step_tags: []", "step_tags: [selection/sponsor, run/it]")
+    corpus.write(
+        "en/goals.md",
+        corpus.read("en/goals.md")
+        + "\n## How to prevent it\n\n1. **Name one KPI.** See [[data|the data]].\n2. **Measure it** every *month*.\n",
+    )
+    article = corpus.load().get("en", "goals")
+    assert [(s.text, s.phase, s.role) for s in article.signs] == [
+        ("Nobody can name the KPI.", "selection", "sponsor"),
+        ("The goal is only efficiency.", "build", "project-manager"),
+    ]
+    assert article.signs[0].html == "Nobody can name the KPI."
+    first, second = article.steps
+    assert first.html == '<strong>Name one KPI.</strong> See <a class="xref" href="/en/data">the data</a>.'
+    assert first.text == "Name one KPI. See the data."
+    assert (first.phase, first.role) == ("selection", "sponsor")
+    assert second.html == "<strong>Measure it</strong> every <em>month</em>."
+    assert (second.phase, second.role) == ("run", "it")
+
+
+def test_items_are_the_same_positions_in_every_language(corpus):
+    kb = corpus.load()
+    signs = {lang: kb.get(lang, "goals").signs for lang in LANGUAGES}
+    assert signs["he"][0].text == "אף אחד לא יודע מה ה-KPI."
+    assert signs["ar"][1].text == "الهدف هو الكفاءة فقط."
+    assert {tuple((s.phase, s.role) for s in items) for items in signs.values()} == {
+        (("selection", "sponsor"), ("build", "project-manager"))
+    }
+    assert kb.get("en", "data").signs == () and kb.get("en", "data").steps == ()
+
+
+def test_the_phases_and_roles():
+    assert PHASES == ("selection", "build", "go-live", "run")
+    assert ROLES == ("sponsor", "project-manager", "key-user", "it", "vendor")
