@@ -12,8 +12,8 @@ first :data:`SCANNED` terms of its range, and a last word matching nothing
 is searched as a whole word (with :mod:`search.typos`' budget).
 
 Each hit names the section to open: the one whose heading, or else whose
-text, holds most of the words typed. Answers are kept per build, with the
-search results (:attr:`search.live.Build.results`).
+text, holds most of the words typed (:mod:`search.sections`). Answers
+are kept per build (:attr:`search.live.Build.suggestions`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,15 +30,14 @@ from whoosh import query as Q
 from kb.errors import KBError
 from kb.model import KnowledgeBase, article_url
 
-from . import arabic, hebrew
 from .analysis import IcuTokenizer
 from .errors import BadQuery, IndexCorrupt
 from .glossary import analyze_words
-from .highlight import analyze_text
-from .normalize import deep, script, surface
+from .normalize import deep, surface
 from .plan import check
 from .query import SearchEngine
 from .ranking import COORDINATION, EXACT, FIELD_WEIGHTS, READING, best
+from .sections import Sections, prefix_forms
 from .typos import Budget
 
 log = logging.getLogger(__name__)
@@ -49,8 +48,6 @@ MAX_SUGGESTIONS = 8
 MAX_SUGGEST_CHARS = 200
 #: A prefix (in its folded form) shorter than this completes nothing: too many words share one letter.
 MIN_PREFIX = 2
-#: A prefix with its prefix letters stripped keeps at least this many letters.
-MIN_STRIPPED = 3
 #: Completions of one prefix per field (the shortest: the nearest to what was typed).
 COMPLETIONS = 10
 #: Terms of a prefix's range looked at per field, however many start with it.
@@ -106,12 +103,7 @@ def stems(prefix: str) -> dict[str, float]:
     word = deep(surface(prefix))
     if len(word) < MIN_PREFIX:
         return {}
-    found = {word: EXACT}
-    strip = {"he": hebrew.prefix_readings, "ar": arabic.prefix_readings}.get(script(word))
-    for form in strip(word) if strip else ():
-        if len(form) >= MIN_STRIPPED:
-            found.setdefault(form, READING)
-    return found
+    return {form: EXACT if form == word else READING for form in sorted(prefix_forms(word), key=len, reverse=True)}
 
 
 def _completions(build, lang: str, reader, fieldname: str, stem: str) -> list[str]:
@@ -126,26 +118,25 @@ def _completions(build, lang: str, reader, fieldname: str, stem: str) -> list[st
     return heapq.nsmallest(COMPLETIONS, scanned, key=lambda t: (len(t), t))
 
 
-def prefix_scores(build, lang: str, prefix: str) -> tuple[np.ndarray | None, frozenset[str]]:
-    """Every document's score for the completions of ``prefix``, and the completions (kept per build)."""
+def prefix_scores(build, lang: str, prefix: str) -> np.ndarray | None:
+    """Every document's score for the completions of ``prefix`` (None: it completes nothing; kept per build)."""
 
     def compute():
         searcher = build.searchers()[lang]
         reader = searcher.reader()
-        per_part, found = [], set()
+        per_part = []
         for part, weight in FIELD_WEIGHTS.items():
             forms = []
             for stem, scale in stems(prefix).items():
                 for term in _completions(build, lang, reader, f"{part}_s", stem):
                     forms.append(Q.Term(f"{part}_s", term, boost=weight * scale))
-                    found.add(term)
             if forms:
                 per_part.append(Q.DisjunctionMax(forms))
         if not per_part:
-            return None, frozenset()
+            return None
         scores = build.scorer(lang).scores(searcher, Q.Or(per_part))
         scores.flags.writeable = False
-        return (scores if scores.any() else None), frozenset(found)
+        return scores if scores.any() else None
 
     return build.scorer(lang).remember(("prefix", deep(surface(prefix))), compute)
 
@@ -161,10 +152,10 @@ def suggest(engine: SearchEngine, kb: KnowledgeBase, text: str, lang: str, limit
     try:
         build = engine.live.build()
         key = ("suggest", text, lang, limit, glossary)
-        cached = build.results.get(key)
+        cached = build.suggestions.get(key)
         if cached is None:
             cached = tuple(_suggest(engine, build, kb, text, lang, limit))
-            build.results.put(key, cached)
+            build.suggestions.put(key, cached)
         return cached
     except KBError:
         raise
@@ -177,20 +168,18 @@ def _suggest(engine: SearchEngine, build, kb: KnowledgeBase, text: str, lang: st
     head, prefix = split_prefix(text, lang)
     searcher, scorer = build.searchers()[lang], build.scorer(lang)
     keys = scorer.keys(searcher)
-    completed, completions = None, frozenset()
-    if prefix:
-        completed, completions = prefix_scores(build, lang, prefix)
+    completed = prefix_scores(build, lang, prefix) if prefix else None
     if completed is None:  # no prefix, or one completing nothing (a typo?): the words as the search reads them
-        head, completions = text, frozenset()
+        head, prefix = text, ""
     words = analyze_words(head, lang)
     earlier = None
     if words:  # the same words come back at every letter of the next one: their scores are kept
         key = ("suggest-words", " ".join(w.surface for w in words), lang, engine.glossary)
-        earlier = build.results.get(key)
+        earlier = build.suggestions.get(key)
         if earlier is None:
             earlier = engine.scores(head, lang, build)
             earlier.flags.writeable = False
-            build.results.put(key, earlier)
+            build.suggestions.put(key, earlier)
         if not earlier.any():
             earlier = None
     if earlier is None and completed is None:
@@ -200,14 +189,16 @@ def _suggest(engine: SearchEngine, build, kb: KnowledgeBase, text: str, lang: st
     else:  # articles holding the earlier words and a completion first
         combined = earlier + completed
         combined[(earlier == 0) | (completed == 0)] *= COORDINATION
-    surfaces = frozenset(w.surface for w in words)
-    readings = frozenset().union(*(w.readings for w in words)) | completions
     for docnum in best(combined, keys, limit):
         article = kb.get(lang, keys[docnum])
         if article is None:  # the content and the index disagree for a moment (a rebuild under way)
             continue
         category = kb.category(article.category) if article.category else None
-        heading = scorer.remember(("sections", article.id), lambda a=article: Sections(a)).best(surfaces, readings)
+        sections = scorer.remember(("sections", article.id), lambda a=article: Sections(a))
+        typed = [sections.word(w.core | {w.deep}) for w in words]
+        if prefix:
+            typed.append(sections.prefix(stems(prefix)))
+        heading = sections.best(typed)
         yield Suggestion(
             id=article.id,
             title=article.title,
@@ -217,47 +208,6 @@ def _suggest(engine: SearchEngine, build, kb: KnowledgeBase, text: str, lang: st
             section_title=heading.text if heading else None,
             section_anchor=heading.anchor if heading else None,
         )
-
-
-class Sections:
-    """An article's words by section, to tell which section a query's words are in (kept per build)."""
-
-    def __init__(self, article) -> None:
-        places, self.by_reading = analyze_text(article.text, article.lang)
-        self.surfaces = frozenset(places)
-        # Headings are lines of the plain text, in order: the line of each heading that has an anchor.
-        lines = article.text.split("\n")
-        starts, line = [], 0
-        self.headings = []
-        for heading in article.headings:
-            at = next((n for n in range(line, len(lines)) if lines[n] == heading.text), None)
-            if at is None:
-                continue
-            line = at + 1
-            if heading.anchor:
-                self.headings.append(heading)
-                starts.append(at)
-        self._in_heading = [set() for _ in starts]
-        self._in_text = [set() for _ in starts]
-        for word, found in places.items():
-            for _, _, number in found:
-                i = bisect_right(starts, number) - 1
-                if i >= 0:
-                    (self._in_heading if starts[i] == number else self._in_text)[i].add(word)
-
-    def best(self, surfaces: frozenset[str], readings: frozenset[str]):
-        """The heading of the section whose heading, else whose text, holds most of the words matched (None:
-        they are only in the article's introduction, or its title and summary)."""
-        matched = set(surfaces & self.surfaces)
-        for reading in readings:
-            matched.update(self.by_reading.get(reading, ()))
-        found, most = None, 0.0
-        for heading, in_heading, in_text in zip(self.headings, self._in_heading, self._in_text, strict=True):
-            shared = len(matched & in_heading)
-            score = 2 * shared + len(matched & in_text) + (0.5 if shared else 0)
-            if score > most:
-                found, most = heading, score
-        return found
 
 
 __all__ = [

@@ -1,0 +1,177 @@
+"""Instant search over HTTP: a keystroke stream against ``/api/suggest`` on a real ``kb serve``.
+
+``.venv/bin/python -m bench.suggest [--users 16] [--interval 0.15] [--threads 3] [--seconds 60] [--queries TSV]``
+
+Over the real content (``content/``), a ``kb serve`` subprocess on
+127.0.0.1 (its index built in a temporary folder, the server stopped by its
+pid). Each of the shared development queries is typed letter by letter:
+every prefix is one request, as the search box sends them. ``--users``
+simulated people (one keep-alive connection each) type at the same time,
+one keystroke every ``--interval`` seconds (the dropdown waits 120 ms after
+the last key, so a person typing about as fast sends about that many), a
+pause of four keystrokes between two queries. The same stream, at the same
+pace, is measured against, in this order:
+
+1. ``/api/analyze`` with each prefix: the floor, what any request costs (HTTP, Flask, JSON);
+2. ``/api/suggest``, first pass: no answer kept yet (every prefix new to the server);
+3. ``/api/search`` with each prefix: what instant search would cost through the search endpoint;
+4. ``/api/suggest`` again: answers kept from the first pass.
+
+The server is warmed first with one search and one suggestion per language
+(none of the stream's). Each phase stops at ``--seconds``; percentiles are
+of every answered request, and ratios are against the floor of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from . import load, queries
+from .common import log
+from .stats import ms, percentile, ratio, table
+
+REPO = Path(__file__).resolve().parents[1]
+PAUSE_KEYS = 4  # keystrokes' time between two queries of one person
+WARM = "CRM"
+
+
+def keystrokes(texts: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Each query as the prefixes its typing sends: [(lang, prefix), ...] per query (spaces are typed too)."""
+    return [[(lang, text[:n]) for n in range(1, len(text) + 1) if text[:n].strip()] for lang, text in texts]
+
+
+def path_for(endpoint: str, lang: str, text: str) -> str:
+    key = "text" if endpoint == "/api/analyze" else "q"
+    return f"{endpoint}?{urlencode({'lang': lang, key: text})}"
+
+
+def run_phase(
+    port: int, endpoint: str, typed: list[list[tuple[str, str]]], users: int, interval: float, seconds: float
+):
+    """Every person types their share of the queries; (latencies in seconds, errors, seconds taken)."""
+    latencies: list[list[float]] = [[] for _ in range(users)]
+    errors = [0] * users
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    def person(k: int) -> None:
+        conn = http.client.HTTPConnection(load.HOST, port, timeout=10)
+        due = time.perf_counter() + k * interval / users  # people start a little apart
+        for query in typed[k::users]:
+            for lang, text in query:
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+                if time.perf_counter() > deadline:
+                    conn.close()
+                    return
+                began = time.perf_counter()
+                try:
+                    conn.request("GET", path_for(endpoint, lang, text))
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status == 200:
+                        latencies[k].append(time.perf_counter() - began)
+                    else:
+                        errors[k] += 1
+                except (OSError, http.client.HTTPException):
+                    errors[k] += 1
+                    conn.close()
+                    conn = http.client.HTTPConnection(load.HOST, port, timeout=10)
+                due += interval
+            due += PAUSE_KEYS * interval
+        conn.close()
+
+    threads = [threading.Thread(target=person, args=(k,), daemon=True) for k in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 30)
+    return sorted(x for chunk in latencies for x in chunk), sum(errors), time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=16, help="people typing at once (connections)")
+    parser.add_argument("--interval", type=float, default=0.15, help="seconds between one person's keystrokes")
+    parser.add_argument("--threads", type=int, default=None, help="the server's request threads (KB_THREADS)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="the longest one phase may run")
+    parser.add_argument("--queries", type=Path, default=queries.DEV_QUERIES, help="the development queries (TSV)")
+    args = parser.parse_args(argv)
+
+    dev = queries.dev_queries(args.queries)
+    if not dev:
+        raise SystemExit(f"no development queries at {args.queries}; give them with --queries")
+    typed = keystrokes([(q.lang, q.text) for q in dev])
+    requests = sum(map(len, typed))
+    log(f"{len(typed)} queries, {requests} keystrokes, {args.users} people, a key every {args.interval * 1000:.0f} ms")
+
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-suggest-"))
+    server = load.Server(REPO / "content", work / "index", work / "serve.log", threads=args.threads)
+    rows = []
+    try:
+        server.start()
+        ready = server.wait_ready("/api/search?q=CRM&lang=he")
+        log(f"kb serve ready in {ready:.1f} s (index built)")
+        for lang in ("he", "ar", "en"):
+            for endpoint in ("/api/search", "/api/suggest"):
+                status, _ = load.get(server.port, path_for(endpoint, lang, WARM))
+                assert status == 200, (endpoint, lang, status)
+        phases = [
+            ("/api/analyze (floor)", "/api/analyze"),
+            ("/api/suggest, first pass", "/api/suggest"),
+            ("/api/search per keystroke", "/api/search"),
+            ("/api/suggest, answers kept", "/api/suggest"),
+        ]
+        floor = None
+        for name, endpoint in phases:
+            found, errors, took = run_phase(server.port, endpoint, typed, args.users, args.interval, args.seconds)
+            stats = {p: percentile(found, p) for p in (50, 95, 99)}
+            floor = floor or stats
+            log(f"{name}: {len(found)} answered in {took:.1f} s, p99 {ms(stats[99])} ms")
+            rows.append(
+                [
+                    name,
+                    str(len(found)),
+                    str(errors),
+                    f"{len(found) / took:.0f}" if took else "–",
+                    ms(stats[50]),
+                    ms(stats[95]),
+                    ms(stats[99]),
+                    ms(found[-1]) if found else "–",
+                    ratio(stats[50], floor[50]),
+                    ratio(stats[99], floor[99]),
+                ]
+            )
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    headers = [
+        "stream",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "p50 / floor",
+        "p99 / floor",
+    ]
+    print(
+        f"\n{args.users} people typing the {len(typed)} development queries, a key every "
+        f"{args.interval * 1000:.0f} ms (kb serve, {args.threads or 'default'} threads, 127.0.0.1)\n"
+    )
+    print(table(headers, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
