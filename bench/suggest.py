@@ -20,12 +20,16 @@ pace, is measured against, in this order:
 The server is warmed first with one search and one suggestion per language
 (none of the stream's). Each phase stops at ``--seconds``; percentiles are
 of every answered request, and ratios are against the floor of the same run.
+The server's CPU time per request (``/proc/<pid>/stat``) is printed too:
+latency on a shared machine follows the other processes' load, CPU time
+much less.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
 import tempfile
 import threading
@@ -50,6 +54,12 @@ def keystrokes(texts: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 def path_for(endpoint: str, lang: str, text: str) -> str:
     key = "text" if endpoint == "/api/analyze" else "q"
     return f"{endpoint}?{urlencode({'lang': lang, key: text})}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_phase(
@@ -132,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         floor = None
         for name, endpoint in phases:
+            cpu = cpu_seconds(server.proc.pid)
             found, errors, took = run_phase(server.port, endpoint, typed, args.users, args.interval, args.seconds)
+            cpu = cpu_seconds(server.proc.pid) - cpu
             stats = {p: percentile(found, p) for p in (50, 95, 99)}
             floor = floor or stats
             log(f"{name}: {len(found)} answered in {took:.1f} s, p99 {ms(stats[99])} ms")
@@ -146,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                     ms(stats[95]),
                     ms(stats[99]),
                     ms(found[-1]) if found else "–",
+                    ms(cpu / max(1, len(found) + errors)),
                     ratio(stats[50], floor[50]),
                     ratio(stats[99], floor[99]),
                 ]
@@ -162,9 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         "p95 ms",
         "p99 ms",
         "max ms",
+        "server CPU ms / request",
         "p50 / floor",
         "p99 / floor",
     ]
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average after the run: {load_average} ({os.cpu_count()} cores)")
     print(
         f"\n{args.users} people typing the {len(typed)} development queries, a key every "
         f"{args.interval * 1000:.0f} ms (kb serve, {args.threads or 'default'} threads, 127.0.0.1)\n"

@@ -12,6 +12,7 @@ most of the words typed wins, a word in its heading counting twice.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import islice
 
 from kb.model import Article, Heading
@@ -24,6 +25,8 @@ from .normalize import deep, script, surface
 MIN_STRIPPED = 3
 #: Forms of an article looked at for one prefix, however many start with it.
 SCANNED = 200
+#: Words of the texts whose forms are kept, process-wide (articles share most of their words).
+WORDS_CACHED = 16_384
 _STRIP = {"he": hebrew.prefix_readings, "ar": arabic.prefix_readings}
 
 
@@ -35,6 +38,13 @@ def prefix_forms(word: str) -> set[str]:
     if strip:
         found |= {form for form in strip(word) if len(form) >= MIN_STRIPPED}
     return found
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def text_forms(word: str) -> frozenset[str]:
+    """The forms a word of an article's text is found under (:func:`prefix_forms` of its folded form)."""
+    folded = deep(surface(word))
+    return frozenset(prefix_forms(folded)) if folded else frozenset()
 
 
 class Sections:
@@ -53,19 +63,16 @@ class Sections:
                     self.headings.append(heading)
                     starts.append(at)
         masks: dict[str, list[int]] = {}  # form -> [sections whose heading holds it, sections whose text does]
-        tokenizer, seen = IcuTokenizer(article.lang), {}
+        tokenizer = IcuTokenizer(article.lang)
         for number, text in enumerate(lines):
             i = bisect_right(starts, number) - 1
             if i < 0:  # the introduction, before the first heading
                 continue
             where = 0 if starts[i] == number else 1
             for s, e in tokenizer.spans(text):
-                word = text[s:e]
-                if word not in seen:
-                    seen[word] = prefix_forms(deep(surface(word)))
-                for form in seen[word]:
+                for form in text_forms(text[s:e]):
                     masks.setdefault(form, [0, 0])[where] |= 1 << i
-        self._masks = {form: tuple(m) for form, m in masks.items() if form}
+        self._masks = {form: tuple(m) for form, m in masks.items()}
         self._forms = sorted(self._masks)
 
     def word(self, forms) -> tuple[int, int]:
@@ -101,4 +108,4 @@ class Sections:
         return found
 
 
-__all__ = ["Sections", "prefix_forms"]
+__all__ = ["Sections", "prefix_forms", "text_forms"]

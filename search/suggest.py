@@ -49,7 +49,7 @@ MAX_SUGGEST_CHARS = 200
 #: A prefix (in its folded form) shorter than this completes nothing: too many words share one letter.
 MIN_PREFIX = 2
 #: Completions of one prefix per field (the shortest: the nearest to what was typed).
-COMPLETIONS = 10
+COMPLETIONS = 6
 #: Terms of a prefix's range looked at per field, however many start with it.
 SCANNED = 400
 
