@@ -4,9 +4,10 @@ An article's plain text has one block per line, headings included, in
 order. Each word of it is kept under its folded form
 (:func:`search.normalize.deep`) and the same without Hebrew or Arabic
 prefix letters, with the sections whose heading, or whose text, hold it
-(bit masks). A finished word is looked up by its core readings; a word
-still being typed, by every form starting with it. The section holding
-most of the words typed wins, a word in its heading counting twice.
+(bit masks) and how often. A finished word is looked up by its core
+readings; a word still being typed, by every form starting with it. The
+section holding most of the words typed wins, a word in its heading
+counting twice; between equals, the one where they come most often.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import islice
+from typing import NamedTuple
 
 from kb.model import Article, Heading
 
@@ -62,7 +64,9 @@ class Sections:
                 if heading.anchor:
                     self.headings.append(heading)
                     starts.append(at)
-        masks: dict[str, list[int]] = {}  # form -> [sections whose heading holds it, sections whose text does]
+        size = len(starts)
+        # form -> [sections whose heading holds it (bits), sections whose text does (bits), times in each section]
+        found: dict[str, list] = {}
         tokenizer = IcuTokenizer(article.lang)
         for number, text in enumerate(lines):
             i = bisect_right(starts, number) - 1
@@ -71,41 +75,59 @@ class Sections:
             where = 0 if starts[i] == number else 1
             for s, e in tokenizer.spans(text):
                 for form in text_forms(text[s:e]):
-                    masks.setdefault(form, [0, 0])[where] |= 1 << i
-        self._masks = {form: tuple(m) for form, m in masks.items()}
-        self._forms = sorted(self._masks)
+                    entry = found.setdefault(form, [0, 0, [0] * size])
+                    entry[where] |= 1 << i
+                    entry[2][i] += 1
+        self._found = {form: (h, t, tuple(n)) for form, (h, t, n) in found.items()}
+        self._forms = sorted(self._found)
 
-    def word(self, forms) -> tuple[int, int]:
-        """(heading, text) masks of the sections holding a finished word, given its readings."""
+    def word(self, forms) -> Match:
+        """Where a finished word is, given its readings."""
+        return self._match(self._found.get(form) for form in forms)
+
+    def prefix(self, stems) -> Match:
+        """Where the words starting with one of ``stems`` are."""
+
+        def entries():
+            for stem in stems:
+                i = bisect_left(self._forms, stem)
+                for form in islice(self._forms, i, i + SCANNED):
+                    if not form.startswith(stem):
+                        break
+                    yield self._found[form]
+
+        return self._match(entries())
+
+    def _match(self, entries) -> Match:
         heading = text = 0
-        for form in forms:
-            found = self._masks.get(form)
-            if found:
-                heading, text = heading | found[0], text | found[1]
-        return heading, text
+        times = [0] * len(self.headings)
+        for entry in entries:
+            if entry:
+                heading, text = heading | entry[0], text | entry[1]
+                times = [max(a, b) for a, b in zip(times, entry[2], strict=True)]  # a word's forms: counted once
+        return Match(heading, text, tuple(times))
 
-    def prefix(self, stems) -> tuple[int, int]:
-        """(heading, text) masks of the sections holding a word starting with one of ``stems``."""
-        heading = text = 0
-        for stem in stems:
-            i = bisect_left(self._forms, stem)
-            for form in islice(self._forms, i, i + SCANNED):
-                if not form.startswith(stem):
-                    break
-                found = self._masks[form]
-                heading, text = heading | found[0], text | found[1]
-        return heading, text
-
-    def best(self, words: list[tuple[int, int]]) -> Heading | None:
-        """The heading of the section holding most of the ``words`` (their masks), or None."""
-        found, most = None, 0.0
+    def best(self, words: list[Match]) -> Heading | None:
+        """The heading of the section holding most of the ``words`` (in its heading counting twice), ties going
+        to the section where they come most often, then to the first; None when no section holds any."""
+        found, most = None, (0.0, 0)
         for i, heading in enumerate(self.headings):
             bit = 1 << i
-            in_heading = sum(1 for h, _ in words if h & bit)
-            score = 2 * in_heading + sum(1 for _, t in words if t & bit) + (0.5 if in_heading else 0)
-            if score > most:
-                found, most = heading, score
+            in_heading = sum(1 for w in words if w.heading & bit)
+            score = 2 * in_heading + sum(1 for w in words if w.text & bit) + (0.5 if in_heading else 0)
+            rank = (score, sum(w.times[i] for w in words))
+            if score and rank > most:
+                found, most = heading, rank
         return found
 
 
-__all__ = ["Sections", "prefix_forms", "text_forms"]
+class Match(NamedTuple):
+    """Where one word typed is in an article: sections whose heading holds it, whose text does (bit masks),
+    and how often it comes in each section."""
+
+    heading: int
+    text: int
+    times: tuple[int, ...]
+
+
+__all__ = ["Match", "Sections", "prefix_forms", "text_forms"]
