@@ -10,19 +10,21 @@ simulated people (one keep-alive connection each) type at the same time,
 one keystroke every ``--interval`` seconds (the dropdown waits 120 ms after
 the last key, so a person typing about as fast sends about that many), a
 pause of four keystrokes between two queries. The same stream, at the same
-pace, is measured against, in this order:
+pace, is measured on two fresh servers, one for ``/api/suggest`` and one
+for ``/api/search`` with each prefix (what instant search would cost
+through the search endpoint), each in this order:
 
 1. ``/api/analyze`` with each prefix: the floor, what any request costs (HTTP, Flask, JSON);
-2. ``/api/suggest``, first pass: no answer kept yet (every prefix new to the server);
-3. ``/api/search`` with each prefix: what instant search would cost through the search endpoint;
-4. ``/api/suggest`` again: answers kept from the first pass.
+2. the endpoint, first pass: nothing of the stream's kept yet (every prefix new to the server);
+3. the endpoint again: what the first pass left in the server's caches.
 
-The server is warmed first with one search and one suggestion per language
+Each server is warmed first with one search and one suggestion per language
 (none of the stream's). Each phase stops at ``--seconds``; percentiles are
 of every answered request, and ratios are against the floor of the same run.
-The server's CPU time per request (``/proc/<pid>/stat``) is printed too:
-latency on a shared machine follows the other processes' load, CPU time
-much less.
+The server's CPU time per request (``/proc/<pid>/stat``) is printed too,
+and, first, the same keystrokes in-process on one thread (CPU and wall time
+of each): latency on a shared machine follows the other processes' load,
+CPU time much less.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+from kb.loader import load_strict
+from search import index as search_index
+from search.query import open_live
+from search.suggest import suggest
 
 from . import load, queries
 from .common import log
@@ -107,22 +114,8 @@ def run_phase(
     return sorted(x for chunk in latencies for x in chunk), sum(errors), time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=16, help="people typing at once (connections)")
-    parser.add_argument("--interval", type=float, default=0.15, help="seconds between one person's keystrokes")
-    parser.add_argument("--threads", type=int, default=None, help="the server's request threads (KB_THREADS)")
-    parser.add_argument("--seconds", type=float, default=60.0, help="the longest one phase may run")
-    parser.add_argument("--queries", type=Path, default=queries.DEV_QUERIES, help="the development queries (TSV)")
-    args = parser.parse_args(argv)
-
-    dev = queries.dev_queries(args.queries)
-    if not dev:
-        raise SystemExit(f"no development queries at {args.queries}; give them with --queries")
-    typed = keystrokes([(q.lang, q.text) for q in dev])
-    requests = sum(map(len, typed))
-    log(f"{len(typed)} queries, {requests} keystrokes, {args.users} people, a key every {args.interval * 1000:.0f} ms")
-
+def serve_and_measure(endpoint: str, typed, args) -> list[list[str]]:
+    """A fresh ``kb serve``: the floor, then the stream against ``endpoint`` twice (first pass, then again)."""
     work = Path(tempfile.mkdtemp(prefix="kb-bench-suggest-"))
     server = load.Server(REPO / "content", work / "index", work / "serve.log", threads=args.threads)
     rows = []
@@ -131,25 +124,24 @@ def main(argv: list[str] | None = None) -> int:
         ready = server.wait_ready("/api/search?q=CRM&lang=he")
         log(f"kb serve ready in {ready:.1f} s (index built)")
         for lang in ("he", "ar", "en"):
-            for endpoint in ("/api/search", "/api/suggest"):
-                status, _ = load.get(server.port, path_for(endpoint, lang, WARM))
-                assert status == 200, (endpoint, lang, status)
-        phases = [
-            ("/api/analyze (floor)", "/api/analyze"),
-            ("/api/suggest, first pass", "/api/suggest"),
-            ("/api/search per keystroke", "/api/search"),
-            ("/api/suggest, answers kept", "/api/suggest"),
-        ]
+            for warm in ("/api/search", "/api/suggest"):
+                status, _ = load.get(server.port, path_for(warm, lang, WARM))
+                assert status == 200, (warm, lang, status)
         floor = None
-        for name, endpoint in phases:
+        for name, path in (
+            ("/api/analyze (floor)", "/api/analyze"),
+            (f"{endpoint}, first pass", endpoint),
+            (f"{endpoint}, second pass", endpoint),
+        ):
             cpu = cpu_seconds(server.proc.pid)
-            found, errors, took = run_phase(server.port, endpoint, typed, args.users, args.interval, args.seconds)
+            found, errors, took = run_phase(server.port, path, typed, args.users, args.interval, args.seconds)
             cpu = cpu_seconds(server.proc.pid) - cpu
             stats = {p: percentile(found, p) for p in (50, 95, 99)}
             floor = floor or stats
             log(f"{name}: {len(found)} answered in {took:.1f} s, p99 {ms(stats[99])} ms")
             rows.append(
                 [
+                    f"for {endpoint}",
                     name,
                     str(len(found)),
                     str(errors),
@@ -166,7 +158,57 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def in_process(typed) -> list[list[str]]:
+    """Every keystroke through :func:`search.suggest.suggest` on one thread, once: CPU and wall time."""
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-suggest-"))
+    try:
+        kb = load_strict(REPO / "content")
+        search_index.build(kb, work / "index", REPO / "content")
+        engine = open_live(work / "index", kb)
+        for lang in ("he", "ar", "en"):
+            engine.search(WARM, lang)
+            suggest(engine, kb, WARM, lang)
+        cpu, wall = [], []
+        for query in typed:
+            for lang, text in query:
+                began, began_cpu = time.perf_counter(), time.thread_time()
+                suggest(engine, kb, text, lang)
+                cpu.append(time.thread_time() - began_cpu)
+                wall.append(time.perf_counter() - began)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rows = []
+    for name, values in (("CPU time", sorted(cpu)), ("wall time", sorted(wall))):
+        stats = [ms(percentile(values, p)) for p in (50, 95, 99)]
+        rows.append([name, str(len(values)), *stats, ms(values[-1]), ms(sum(values) / len(values))])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=16, help="people typing at once (connections)")
+    parser.add_argument("--interval", type=float, default=0.15, help="seconds between one person's keystrokes")
+    parser.add_argument("--threads", type=int, default=None, help="the server's request threads (KB_THREADS)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="the longest one phase may run")
+    parser.add_argument("--queries", type=Path, default=queries.DEV_QUERIES, help="the development queries (TSV)")
+    args = parser.parse_args(argv)
+
+    dev = queries.dev_queries(args.queries)
+    if not dev:
+        raise SystemExit(f"no development queries at {args.queries}; give them with --queries")
+    typed = keystrokes([(q.lang, q.text) for q in dev])
+    requests = sum(map(len, typed))
+    log(f"{len(typed)} queries, {requests} keystrokes, {args.users} people, a key every {args.interval * 1000:.0f} ms")
+
+    inside = in_process(typed)
+    rows = []
+    for endpoint in ("/api/suggest", "/api/search"):  # each on a server of its own: neither warms the other
+        rows += serve_and_measure(endpoint, typed, args)
     headers = [
+        "server",
         "stream",
         "requests",
         "errors",
@@ -186,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.interval * 1000:.0f} ms (kb serve, {args.threads or 'default'} threads, 127.0.0.1)\n"
     )
     print(table(headers, rows))
+    print("\nIn-process, one thread, every keystroke once (search.suggest.suggest, nothing of the stream kept yet)\n")
+    print(table(["", "keystrokes", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms"], inside))
     return 0
 
 

@@ -26,7 +26,7 @@ from .normalize import deep, script, surface
 #: A form with prefix letters stripped keeps at least this many letters.
 MIN_STRIPPED = 3
 #: Forms of an article looked at for one prefix, however many start with it.
-SCANNED = 200
+SCANNED = 64
 #: Words of the texts whose forms are kept, process-wide (articles share most of their words).
 WORDS_CACHED = 16_384
 _STRIP = {"he": hebrew.prefix_readings, "ar": arabic.prefix_readings}

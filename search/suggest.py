@@ -50,6 +50,9 @@ MAX_SUGGEST_CHARS = 200
 MIN_PREFIX = 2
 #: Completions of one prefix per field (the shortest: the nearest to what was typed).
 COMPLETIONS = 6
+#: Parts whose completions are looked for only from this many letters: the body's terms are many and their
+#: postings long, and a two-letter prefix completes to words too many and too unrelated to be worth it.
+LONG_PARTS, LONG_PARTS_FROM = ("body",), 3
 #: Terms of a prefix's range looked at per field, however many start with it.
 SCANNED = 400
 
@@ -128,6 +131,8 @@ def prefix_scores(build, lang: str, prefix: str) -> np.ndarray | None:
         for part, weight in FIELD_WEIGHTS.items():
             forms = []
             for stem, scale in stems(prefix).items():
+                if part in LONG_PARTS and len(stem) < LONG_PARTS_FROM:
+                    continue
                 for term in _completions(build, lang, reader, f"{part}_s", stem):
                     forms.append(Q.Term(f"{part}_s", term, boost=weight * scale))
             if forms:
