@@ -30,6 +30,7 @@ CPU time much less.
 from __future__ import annotations
 
 import argparse
+import csv
 import http.client
 import os
 import shutil
@@ -161,8 +162,15 @@ def serve_and_measure(endpoint: str, typed, args) -> list[list[str]]:
     return rows
 
 
-def in_process(typed) -> list[list[str]]:
-    """Every keystroke through :func:`search.suggest.suggest` on one thread, once: CPU and wall time."""
+def relevant(path: Path) -> list[set[str]]:
+    """The articles each development query should find (its ``relevant`` column), in the file's order."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [set(row["relevant"].split(",")) for row in csv.DictReader(handle, delimiter="\t") if row.get("query")]
+
+
+def in_process(typed, wanted: list[set[str]]) -> tuple[list[list[str]], list[float]]:
+    """Every keystroke through :func:`search.suggest.suggest` on one thread, once: CPU and wall time; and for
+    each query, the share of it typed when an article it should find is first among the top 3 (2: never)."""
     work = Path(tempfile.mkdtemp(prefix="kb-bench-suggest-"))
     try:
         kb = load_strict(REPO / "content")
@@ -171,20 +179,24 @@ def in_process(typed) -> list[list[str]]:
         for lang in ("he", "ar", "en"):
             engine.search(WARM, lang)
             suggest(engine, kb, WARM, lang)
-        cpu, wall = [], []
-        for query in typed:
+        cpu, wall, shares = [], [], []
+        for query, ids in zip(typed, wanted, strict=True):
+            share = 2.0
             for lang, text in query:
                 began, began_cpu = time.perf_counter(), time.thread_time()
-                suggest(engine, kb, text, lang)
+                found = suggest(engine, kb, text, lang)
                 cpu.append(time.thread_time() - began_cpu)
                 wall.append(time.perf_counter() - began)
+                if share > 1 and ids & {s.id for s in found[:3]}:
+                    share = len(text) / len(query[-1][1])
+            shares.append(share)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []
     for name, values in (("CPU time", sorted(cpu)), ("wall time", sorted(wall))):
         stats = [ms(percentile(values, p)) for p in (50, 95, 99)]
         rows.append([name, str(len(values)), *stats, ms(values[-1]), ms(sum(values) / len(values))])
-    return rows
+    return rows, sorted(shares)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     requests = sum(map(len, typed))
     log(f"{len(typed)} queries, {requests} keystrokes, {args.users} people, a key every {args.interval * 1000:.0f} ms")
 
-    inside = in_process(typed)
+    inside, shares = in_process(typed, relevant(args.queries))
     rows = []
     for endpoint in ("/api/suggest", "/api/search"):  # each on a server of its own: neither warms the other
         rows += serve_and_measure(endpoint, typed, args)
@@ -230,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(headers, rows))
     print("\nIn-process, one thread, every keystroke once (search.suggest.suggest, nothing of the stream kept yet)\n")
     print(table(["", "keystrokes", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms"], inside))
+    top3 = sum(1 for s in shares if s <= 1)
+    print(
+        f"\nAn article the query should find is among the top 3 suggestions for {top3} of {len(shares)} queries, "
+        f"after typing a median {percentile(shares, 50):.0%} of the query (p90 {percentile(shares, 90):.0%})"
+    )
     return 0
 
 

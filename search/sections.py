@@ -43,10 +43,10 @@ def prefix_forms(word: str) -> set[str]:
 
 
 @lru_cache(maxsize=WORDS_CACHED)
-def text_forms(word: str) -> frozenset[str]:
-    """The forms a word of an article's text is found under (:func:`prefix_forms` of its folded form)."""
+def text_forms(word: str) -> tuple[str, frozenset[str]]:
+    """A word of an article's text folded, and the forms it is found under (:func:`prefix_forms`)."""
     folded = deep(surface(word))
-    return frozenset(prefix_forms(folded)) if folded else frozenset()
+    return folded, (frozenset(prefix_forms(folded)) if folded else frozenset())
 
 
 class Sections:
@@ -65,8 +65,9 @@ class Sections:
                     self.headings.append(heading)
                     starts.append(at)
         size = len(starts)
-        # form -> [sections whose heading holds it (bits), sections whose text does (bits), times in each section]
+        # form -> [sections whose heading holds it (bits), sections whose text does (bits), the words it is a form of]
         found: dict[str, list] = {}
+        times: dict[str, list[int]] = {}  # a word (folded) -> how often it comes in each section
         tokenizer = IcuTokenizer(article.lang)
         for number, text in enumerate(lines):
             i = bisect_right(starts, number) - 1
@@ -74,11 +75,14 @@ class Sections:
                 continue
             where = 0 if starts[i] == number else 1
             for s, e in tokenizer.spans(text):
-                for form in text_forms(text[s:e]):
-                    entry = found.setdefault(form, [0, 0, [0] * size])
+                folded, forms = text_forms(text[s:e])
+                times.setdefault(folded, [0] * size)[i] += 1
+                for form in forms:
+                    entry = found.setdefault(form, [0, 0, set()])
                     entry[where] |= 1 << i
-                    entry[2][i] += 1
-        self._found = {form: (h, t, tuple(n)) for form, (h, t, n) in found.items()}
+                    entry[2].add(folded)
+        self._found = {form: (h, t, frozenset(words)) for form, (h, t, words) in found.items()}
+        self._times = {folded: tuple(n) for folded, n in times.items()}
         self._forms = sorted(self._found)
 
     def word(self, forms) -> Match:
@@ -100,11 +104,14 @@ class Sections:
 
     def _match(self, entries) -> Match:
         heading = text = 0
-        times = [0] * len(self.headings)
+        words: set[str] = set()  # the text's words matched (each counted once, whichever of its forms matched)
         for entry in entries:
             if entry:
                 heading, text = heading | entry[0], text | entry[1]
-                times = [max(a, b) for a, b in zip(times, entry[2], strict=True)]  # a word's forms: counted once
+                words |= entry[2]
+        times = [0] * len(self.headings)
+        for word in words:
+            times = [a + b for a, b in zip(times, self._times[word], strict=True)]
         return Match(heading, text, tuple(times))
 
     def best(self, words: list[Match]) -> Heading | None:
