@@ -83,10 +83,10 @@ class Suggestion:
 
 
 def split_prefix(text: str, lang: str) -> tuple[str, str]:
-    """(the words typed before the last, the last word) of ``text``; ("", "") parts when there are none.
+    """(the words typed before the last, the last word) of ``text``.
 
-    The last word is a prefix only while the cursor stands at its end: text ending in a space or a
-    punctuation mark has no prefix.
+    The last word is a prefix only while it ends the text: text ending in a space or a punctuation
+    mark is all earlier words, ``(text, "")``.
     """
     words = list(IcuTokenizer(lang).words(text))
     if not words:
