@@ -39,6 +39,8 @@ META = "meta.json"
 #: Memory-map segment files (Whoosh's default). Off: see the module's docstring; bench/storage.py measures
 #: what it costs.
 USE_MMAP = False
+#: Instant-search answers kept per build (a few KB each; a query typed is a dozen of them).
+SUGGESTIONS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ class Build:
     compiled words, stored fields, snippets), each language's typo
     :class:`Lexicon`, the maps between languages' document numbers, and
     recent results (:attr:`results`, keyed on the query, its options and the
-    glossary that expanded it). Nothing of one build can answer for another.
+    glossary that expanded it) and instant-search answers
+    (:attr:`suggestions`). Nothing of one build can answer for another.
     """
 
     def __init__(self, info: BuildInfo, indexes: dict, cache_size: int, lexicon_fields: tuple = ()) -> None:
@@ -163,6 +166,8 @@ class Build:
         self.indexes = indexes
         #: Recent results of this build: (query, lang, limit, category, glossary) -> SearchResults.
         self.results = LRU(cache_size)
+        #: Recent instant-search answers and their words' scores (:mod:`search.suggest`): one per keystroke.
+        self.suggestions = LRU(SUGGESTIONS_KEPT if cache_size else 0)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: dict[int, dict] = {}  # every thread's searchers, to close them
@@ -222,6 +227,7 @@ class Build:
             self._lexicons.clear()
             self._carried.clear()
             self.results = LRU(0)
+            self.suggestions = LRU(0)
 
 
 class Live:

@@ -75,14 +75,39 @@ class SearchEngine:
             build.results.put(key, results)
         return results
 
+    def scores(self, raw: str, lang: str, build: Build) -> np.ndarray:
+        """Every document's score for ``raw`` in ``lang``'s index of ``build``: the ranking of :meth:`search`
+        without its hits and snippets (instant search combines it with other scores)."""
+        check(raw, lang, 1)
+        combined, _ = self._scores(plan_query(raw, lang, self.glossary), build, Budget())
+        return combined
+
     def _run(self, query: QueryPlan, build: Build, limit: int, category: str | None, budget=None) -> SearchResults:
         """The results of a planned query on one build (scores, hits and suggestion all from that build)."""
         budget = budget or Budget()
         lang, plans = query.lang, query.languages
-        searchers = build.searchers()
-        searcher = searchers[lang]
+        searcher = build.searchers()[lang]
         target = build.scorer(lang)
-        combined = np.zeros(target.size, dtype=np.float64)
+        combined, target_terms = self._scores(query, build, budget)
+        if category:
+            combined[target.keys(searcher, "category") != category] = 0.0
+        keys = target.keys(searcher)
+        ranked = best(combined, keys, limit)
+        surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
+        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
+        total = int(np.count_nonzero(combined))
+        suggestion = None
+        if total < FEW_RESULTS:
+            reader, lexicon = searcher.reader(), build.lexicon(lang)
+            suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
+        return SearchResults(query.raw, lang, total, hits, suggestion)
+
+    @staticmethod
+    def _scores(query: QueryPlan, build: Build, budget: Budget) -> tuple[np.ndarray, frozenset]:
+        """Every document's score in the language asked for, and the terms its own index was asked."""
+        lang, plans = query.lang, query.languages
+        searchers = build.searchers()
+        combined = np.zeros(build.scorer(lang).size, dtype=np.float64)
         target_terms: frozenset = frozenset()
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
@@ -100,18 +125,7 @@ class SearchEngine:
                 into = build.carry(plan_lang, lang)
                 found = into >= 0
                 np.add.at(combined, into[found], OTHER_LANGUAGE * scores[found])
-        if category:
-            combined[target.keys(searcher, "category") != category] = 0.0
-        keys = target.keys(searcher)
-        ranked = best(combined, keys, limit)
-        surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
-        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
-        total = int(np.count_nonzero(combined))
-        suggestion = None
-        if total < FEW_RESULTS:
-            reader, lexicon = searcher.reader(), build.lexicon(lang)
-            suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
-        return SearchResults(query.raw, lang, total, hits, suggestion)
+        return combined, target_terms
 
 
 def open_live(

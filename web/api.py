@@ -1,4 +1,4 @@
-"""The JSON API: ``/api/search``, ``/api/analyze`` and ``/api/feedback``.
+"""The JSON API: ``/api/search``, ``/api/suggest``, ``/api/analyze`` and ``/api/feedback``.
 
 Bad parameters get a 400 with ``{"error": ...}``; nothing a client sends
 can cause a 500.
@@ -15,6 +15,7 @@ from kb.model import LANGUAGES
 from search.analysis import analyze
 from search.errors import BadQuery
 from search.plan import MAX_LIMIT, MAX_QUERY_CHARS
+from search.suggest import MAX_SUGGEST_CHARS, MAX_SUGGESTIONS, suggest
 
 from .guard import cross_site, rate_limited
 from .recording import InvalidVote, record_search, record_vote, vote_from
@@ -51,12 +52,12 @@ def _lang() -> str:
     return lang
 
 
-def _text(name: str) -> str:
+def _text(name: str, longest: int = MAX_QUERY_CHARS) -> str:
     value = request.args.get(name)
     if value is None:
         raise ApiError(f"'{name}' is required")
-    if len(value) > MAX_QUERY_CHARS:
-        raise ApiError(f"'{name}' is too long ({len(value)} characters; at most {MAX_QUERY_CHARS})")
+    if len(value) > longest:
+        raise ApiError(f"'{name}' is too long ({len(value)} characters; at most {longest})")
     if "\x00" in value:
         raise ApiError(f"'{name}' contains a NUL character")
     return value
@@ -84,6 +85,19 @@ def search():
         if search_id:
             recorded["search_id"] = search_id
     return jsonify(**recorded, **results.to_json())
+
+
+@bp.get("/suggest")
+def suggestions():
+    """Instant search: up to 8 articles for the text typed so far, its last word read as a prefix."""
+    query, lang = _text("q", MAX_SUGGEST_CHARS), _lang()
+    raw_limit = request.args.get("limit", str(MAX_SUGGESTIONS))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_SUGGESTIONS:
+        raise ApiError(f"'limit' must be a whole number from 1 to {MAX_SUGGESTIONS}")
+    library = current_app.extensions["library"].open()
+    kb = library.kb  # follows a new build first: the content and the index agree
+    found = suggest(library.engine, kb, query, lang, int(raw_limit)) if query.strip() else ()
+    return jsonify(query=query, lang=lang, results=[s.to_json() for s in found])
 
 
 @bp.get("/analyze")

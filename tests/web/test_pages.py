@@ -162,7 +162,10 @@ def test_article_page_is_light(real_app):
     real_client = real_app.test_client()
     for lang in ("he", "ar", "en"):
         page = len(real_client.get(f"/{lang}/unclear-goals").data)
-        assets = len(real_client.get("/static/site.css").data) + len(real_client.get("/static/site.js").data)
+        assets = sum(
+            len(real_client.get(f"/static/{name}").data)
+            for name in ("site.css", "site.js", "suggest.css", "suggest.js")
+        )
         assert page + assets < 60 * 1024, (lang, page, assets)
 
 
