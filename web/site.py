@@ -177,13 +177,13 @@ def search(lang):
     category_id = request.args.get("category") or None
     if category_id is not None and kb.category(category_id) is None:
         abort(400, _("Unknown category."))
-    results, search_id, counts = None, None, {}
+    results, search_id, counts, everywhere = None, None, {}, 0
     if query.strip():
         library = current_app.extensions["library"]
         try:
             # Every match once (a language holds a few dozen articles), for the category chips' counts.
             everything = library.search(query, lang, limit=min(MAX_LIMIT, max(1, len(kb.in_language(lang)))))
-            counts = category_counts(everything.hits)
+            counts, everywhere = category_counts(everything.hits), everything.total
             results = library.search(query, lang, limit=SEARCH_LIMIT, category=category_id)
         except BadQuery:
             abort(400, _("This search is too long. Please shorten it."))
@@ -191,5 +191,11 @@ def search(lang):
             abort(503, _("Search is unavailable right now. Please try again in a few minutes."))
         search_id = record_search(results, category_id)
     return render_template(
-        "search.html", query=query, category_id=category_id, results=results, search_id=search_id, counts=counts
+        "search.html",
+        query=query,
+        category_id=category_id,
+        results=results,
+        search_id=search_id,
+        counts=counts,
+        everywhere=everywhere,
     )

@@ -180,7 +180,8 @@ def test_search_filters_by_category_with_counts_and_labels_each_result(client):
     chips = html.split('<nav class="chips"')[1].split("</nav>")[0]
     everything = int(re.search(r'aria-current="page">All <span class="chip-count">(\d+)</span>', chips).group(1))
     per_category = [int(n) for n in re.findall(r'category=[a-z-]+">[^<]+<span class="chip-count">(\d+)<', chips)]
-    assert per_category and sum(per_category) == everything
+    assert per_category and sum(per_category) <= everything  # an article outside the categories counts in All only
+    assert f"{everything} results for" in html or f"{everything} result for" in html
     assert html.count('<p class="result-category">') == html.count('class="result-title"') > 0
     filtered = client.get("/en/search?q=goals&category=strategy").get_data(as_text=True)
     assert 'href="/en/search?q=goals&amp;category=strategy" aria-current="page"' in filtered
@@ -226,7 +227,13 @@ def test_pages_are_light(real_app):
     assets = sum(len(gzip.compress(real_client.get(f"/static/{name}").data)) for name in ("site.css", "site.js"))
     assert assets < 40 * 1024, assets  # the stylesheet and script together, compressed
     for lang in ("he", "ar", "en"):
-        for url in ("/", "/unclear-goals", "/inaccurate-data?path=first-week", "/categories/data", "/search?q=CRM"):
+        for url in (
+            "/",
+            "/unclear-goals",
+            "/missing-crm-strategy?path=first-week",
+            "/categories/data",
+            "/search?q=CRM",
+        ):
             page = len(real_client.get(f"/{lang}{url}").data)
             assert page < 60 * 1024, (lang, url, page)
 
