@@ -49,7 +49,7 @@
     body.appendChild(status);
     document.querySelectorAll(".article-body a.header-anchor").forEach(function (link) {
       link.addEventListener("click", function () {
-        var url = base + link.getAttribute("href");
+        var url = base + "#" + encodeURIComponent(link.getAttribute("href").slice(1));
         var done = function () {
           status.textContent = copiedLabel;
           link.setAttribute("data-copied", "true");
