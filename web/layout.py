@@ -17,9 +17,10 @@ WORDS_PER_MINUTE = 180
 
 #: Runs in ``<head>`` before the first paint: the visitor's remembered colour scheme, without a flash.
 #: Its hash is allowed by the Content-Security-Policy (:data:`THEME_SCRIPT_HASH`); no other inline script is.
+#: It also marks the page ``js``, so controls that need JavaScript take their place before the first paint too.
 THEME_SCRIPT = (
-    'try{var t=localStorage.getItem("theme");'
-    'if(t==="dark"||t==="light")document.documentElement.setAttribute("data-theme",t)}catch(e){}'
+    'var d=document.documentElement;d.classList.add("js");try{var t=localStorage.getItem("theme");'
+    'if(t==="dark"||t==="light")d.setAttribute("data-theme",t)}catch(e){}'
 )
 THEME_SCRIPT_HASH = "sha256-" + b64encode(hashlib.sha256(THEME_SCRIPT.encode()).digest()).decode()
 

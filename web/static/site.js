@@ -31,7 +31,6 @@
 
   function wire(button, url) {
     button.setAttribute("data-label", button.textContent);
-    button.hidden = false;
     button.addEventListener("click", function () { copy(url, button); });
   }
 
@@ -77,7 +76,6 @@
     if (toggle) toggle.setAttribute("aria-pressed", String(isDark()));
   }
   if (toggle) {
-    toggle.hidden = false;
     showTheme();
     toggle.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
