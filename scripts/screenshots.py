@@ -22,6 +22,7 @@ PAGES = {
     "home": "/{lang}/",
     "category": "/{lang}/categories/people",
     "article": "/{lang}/unclear-goals",
+    "path": "/{lang}/paths/first-week",
     "path-step": "/{lang}/missing-crm-strategy?path=first-week",
     "search": "/{lang}/search?q=CRM",
     "search-empty": "/{lang}/search?q=zzqqxx",
