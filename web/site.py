@@ -93,6 +93,8 @@ def article(lang, article_id):
         article=shown,
         fallback=fallback,
         category=kb.category(shown.category) if shown.category else None,
+        # Related causes the body does not already link to (its own "Related causes" section is the list).
+        related=[a for rid in shown.related if rid not in {x.target for x in shown.links} and (a := kb.get(lang, rid))],
         nav=nav_groups(kb, lang),
         neighbours=category_neighbours(kb, lang, shown),
         path=path,

@@ -78,6 +78,19 @@ def test_article_page_shows_what_a_trainee_needs(client):
     assert html.count('href="/he/strategy-gap"') >= 2  # the related section, the side navigation, next in category
 
 
+def test_related_causes_the_body_does_not_link_are_listed_once(corpus, tmp_path):
+    from web.app import create_app
+
+    page = corpus.root / "en" / "goals.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.split("## Related")[0], encoding="utf-8")  # the body's own list removed
+    app = create_app({"KB_CONTENT_DIR": str(corpus.root), "KB_INDEX_DIR": str(tmp_path / "index")})
+    html = app.test_client().get("/en/goals").get_data(as_text=True)
+    body = html.split('class="article-body"')[1].split("</article>")[0]
+    assert '<h2 id="related">Related causes</h2>' in body
+    assert body.count('href="/en/strategy-gap"') == 1
+
+
 def test_section_headings_have_one_named_link_each(client):
     html = client.get("/en/goals").get_data(as_text=True)
     body = html.split('class="article-body"')[1].split("</article>")[0]
