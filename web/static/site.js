@@ -4,18 +4,21 @@
   var body = document.body;
   var copiedLabel = body.getAttribute("data-copied-label") || "Link copied";
 
-  function copy(text, button) {
-    var done = function () {
-      button.textContent = copiedLabel;
-      button.setAttribute("data-copied", "true");
-      setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
-    };
+  function toClipboard(text, done) {
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
     } else {
       fallback(text);
       done();
     }
+  }
+
+  function copy(text, button) {
+    toClipboard(text, function () {
+      button.textContent = copiedLabel;
+      button.setAttribute("data-copied", "true");
+      setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
+    });
   }
 
   function fallback(text) {
@@ -49,17 +52,11 @@
     document.querySelectorAll(".article-body a.header-anchor").forEach(function (link) {
       link.addEventListener("click", function () {
         var url = base + "#" + encodeURIComponent(link.getAttribute("href").slice(1));
-        var done = function () {
+        toClipboard(url, function () {
           status.textContent = copiedLabel;
           link.setAttribute("data-copied", "true");
           setTimeout(function () { status.textContent = ""; link.removeAttribute("data-copied"); }, 2000);
-        };
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(url).then(done, function () { fallback(url); done(); });
-        } else {
-          fallback(url);
-          done();
-        }
+        });
       });
     });
   }
