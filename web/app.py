@@ -109,7 +109,7 @@ def _setup_records(app: Flask) -> None:
 
 
 def _setup_i18n(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, layout
 
     catalogs = i18n.load_catalogs()
     app.jinja_env.trim_blocks = True
@@ -121,8 +121,10 @@ def _setup_i18n(app: Flask) -> None:
         format_day=i18n.format_day,
         format_number=i18n.format_number,
         external_url=external_url,
+        reading_minutes=layout.reading_minutes,
+        theme_script=Markup(layout.THEME_SCRIPT),
     )
-    app.jinja_env.filters.update(bdi=bdi, isolated=isolated)
+    app.jinja_env.filters.update(bdi=bdi, isolated=isolated, heading_links=layout.heading_links)
 
     @app.before_request
     def _choose_catalog():

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 
-#: Sent with every response. No inline script or style is allowed anywhere.
+from .layout import THEME_SCRIPT_HASH
+
+#: Sent with every response. No inline style is allowed anywhere, and one inline script: the colour scheme's.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; "
+        f"script-src 'self' '{THEME_SCRIPT_HASH}'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",

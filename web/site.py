@@ -14,10 +14,12 @@ from kb.authoring import is_stale
 from kb.errors import KBError
 from kb.languages import FALLBACK_ORDER, LANGUAGES, direction
 from search.errors import BadQuery
+from search.plan import MAX_LIMIT
 
 from .guard import cross_site, rate_limited
 from .i18n import LANG_COOKIE, negotiate_language
 from .i18n import gettext as _
+from .layout import category_counts, category_neighbours, nav_groups
 from .recording import InvalidVote, record_click, record_search, record_vote, vote_from
 
 bp = Blueprint("site", __name__)
@@ -73,8 +75,8 @@ def root():
 @bp.get(f"/{LANG}/")
 def home(lang):
     kb = _kb()
-    groups = [(c, [a for a in kb.in_language(lang) if a.category == c.id]) for c in kb.categories]
-    return render_template("home.html", overview=kb.get(lang, "overview"), groups=groups, paths=kb.paths)
+    paths = [(p, [_version(kb, lang, step) for step in p.steps]) for p in kb.paths]
+    return render_template("home.html", overview=kb.get(lang, "overview"), groups=nav_groups(kb, lang), paths=paths)
 
 
 @bp.get(f"/{LANG}/<article_id>")
@@ -91,8 +93,10 @@ def article(lang, article_id):
         article=shown,
         fallback=fallback,
         category=kb.category(shown.category) if shown.category else None,
-        related=[a for rid in shown.related if (a := kb.get(lang, rid))],
-        backlinks=kb.backlinks(lang, article_id),
+        # Related causes the body does not already link to (its own "Related causes" section is the list).
+        related=[a for rid in shown.related if rid not in {x.target for x in shown.links} and (a := kb.get(lang, rid))],
+        nav=nav_groups(kb, lang),
+        neighbours=category_neighbours(kb, lang, shown),
         path=path,
         step=step,
         voted=request.args.get("voted") in ("yes", "no"),
@@ -139,7 +143,7 @@ def category(lang, category_id):
     if found is None:
         abort(404)
     articles = [a for a in kb.in_language(lang) if a.category == category_id]
-    return render_template("category.html", category=found, articles=articles)
+    return render_template("category.html", category=found, articles=articles, nav=nav_groups(kb, lang))
 
 
 @bp.get(f"/{LANG}/paths/<path_id>")
@@ -175,13 +179,25 @@ def search(lang):
     category_id = request.args.get("category") or None
     if category_id is not None and kb.category(category_id) is None:
         abort(400, _("Unknown category."))
-    results, search_id = None, None
+    results, search_id, counts, everywhere = None, None, {}, 0
     if query.strip():
+        library = current_app.extensions["library"]
         try:
-            results = current_app.extensions["library"].search(query, lang, limit=SEARCH_LIMIT, category=category_id)
+            # Every match once (a language holds a few dozen articles), for the category chips' counts.
+            everything = library.search(query, lang, limit=min(MAX_LIMIT, max(1, len(kb.in_language(lang)))))
+            counts, everywhere = category_counts(everything.hits), everything.total
+            results = library.search(query, lang, limit=SEARCH_LIMIT, category=category_id)
         except BadQuery:
             abort(400, _("This search is too long. Please shorten it."))
         except KBError:
             abort(503, _("Search is unavailable right now. Please try again in a few minutes."))
         search_id = record_search(results, category_id)
-    return render_template("search.html", query=query, category_id=category_id, results=results, search_id=search_id)
+    return render_template(
+        "search.html",
+        query=query,
+        category_id=category_id,
+        results=results,
+        search_id=search_id,
+        counts=counts,
+        everywhere=everywhere,
+    )

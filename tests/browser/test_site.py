@@ -17,7 +17,9 @@ PAGES = {
     "article": "/{lang}/unclear-goals",
     "category": "/{lang}/categories/data",
     "path": "/{lang}/paths/first-week",
+    "path-step": "/{lang}/missing-crm-strategy?path=first-week",
     "search": "/{lang}/search?q=CRM",
+    "search-empty": "/{lang}/search?q=zzqqxx",
 }
 
 
@@ -33,10 +35,10 @@ def test_direction_and_layout(page, lang, screenshots):
     assert html.get_attribute("lang") == lang
     assert html.get_attribute("dir") == ("ltr" if lang == "en" else "rtl")
     width = page.viewport_size["width"]
-    # The search box and the table of contents sit at the start side: right in Hebrew and Arabic.
-    for selector in ("#site-search", "nav.toc"):
+    # The side navigation sits at the start side (right in Hebrew and Arabic), the table of contents at the end.
+    for selector, start in (("nav.side-nav", True), ("nav.toc", False), (".brand", True)):
         on_right = center_x(page, selector) > width / 2
-        assert on_right == (lang != "en"), selector
+        assert on_right == ((lang != "en") == start), selector
     assert page.locator("h1").evaluate("el => getComputedStyle(el).direction") == ("ltr" if lang == "en" else "rtl")
     page.screenshot(path=str(screenshots / f"article-{lang}.png"), full_page=True)
 
@@ -76,14 +78,17 @@ def test_walk_a_learning_path(page, lang):
     page.goto(f"/{lang}/paths/first-week")
     steps = page.locator("ol.path-steps > li").count()
     assert steps >= 4
-    page.locator("a.button").click()
+    page.locator("main a.button").click()
     for n in range(1, steps + 1):
         assert page.locator(".path-step").first.inner_text().count(str(n)) >= 1
+        assert page.locator("progress").evaluate("el => [el.value, el.max]") == [n, steps]
+        assert page.locator(".step-list a[aria-current='step']").count() == 1
         if n < steps:
-            page.locator(".path-nav a[rel='next']").click()
+            page.locator(".path-progress .pager a[rel='next']").click()  # the one above the article
             page.wait_for_load_state()
-    assert page.locator(".path-nav a[rel='next']").count() == 0
-    assert page.locator(".path-nav a[rel='prev']").count() == 1
+    # Previous only, above and below the article.
+    assert page.locator(".pager a[rel='next']").count() == 0
+    assert page.locator(".pager a[rel='prev']").count() == 2
 
 
 def test_copy_link_puts_the_permanent_url_on_the_clipboard(browser, live_server):
@@ -93,9 +98,13 @@ def test_copy_link_puts_the_permanent_url_on_the_clipboard(browser, live_server)
     page.goto("/ar/inaccurate-data")
     page.locator("button.copy-link").click()
     assert page.evaluate("navigator.clipboard.readText()") == f"{live_server}/ar/inaccurate-data"
-    page.locator(".article-body h2 .heading-copy").first.click()
+    anchor = page.locator(".article-body h2 a.header-anchor").first
+    anchor.focus()
+    assert anchor.evaluate("el => getComputedStyle(el).opacity") == "1"  # shown on focus, hidden otherwise
+    anchor.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith(f"{live_server}/ar/inaccurate-data#")
+    assert page.evaluate("decodeURIComponent(location.hash)") == anchor.get_attribute("href")  # and still goes there
     context.close()
 
 
@@ -126,13 +135,22 @@ def test_works_without_javascript(browser, live_server):
     assert page.locator("ol.results > li").count() > 0
     page.goto("/en/unclear-goals")
     assert page.locator("button.copy-link").is_hidden()
+    assert page.locator(".theme-toggle").is_hidden()
+    # The side navigation is a <details>: closed without JavaScript, it opens and its links work.
+    assert not page.locator("nav.side-nav").is_visible()
+    page.locator(".sidebar-box > summary").click()
+    page.locator("nav.side-nav a[href='/en/inaccurate-data']").click()
+    page.wait_for_url("**/en/inaccurate-data")
     context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_violations(browser, live_server, lang, name, screenshots):
-    context = browser.new_context(base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900})
+def test_axe_finds_no_violations(browser, live_server, lang, name, scheme, screenshots):
+    context = browser.new_context(
+        base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900}, color_scheme=scheme
+    )
     page = context.new_page()
     page.goto(PAGES[name].format(lang=lang))
     page.add_script_tag(path=str(AXE))
@@ -140,6 +158,6 @@ def test_axe_finds_no_violations(browser, live_server, lang, name, screenshots):
     violations = [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
     ]
-    page.screenshot(path=str(screenshots / f"{name}-{lang}.png"))
+    page.screenshot(path=str(screenshots / f"axe-{name}-{lang}-{scheme}.png"))
     context.close()
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)

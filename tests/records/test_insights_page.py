@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from web.layout import THEME_SCRIPT
 from web.records import store
 
 from .test_insights import _searches
@@ -112,8 +113,11 @@ def test_charts_are_inline_svg_drawn_from_the_start_side(make_app, recorded_url)
         assert bars, html
         for x, width in bars:
             assert int(x) == (160 - int(width) if rtl else 0)
-        assert "style=" not in html and "<script>" not in html
+        assert "style=" not in html
+        # The colour scheme's one-line script (allowed by its hash) and the site's script, nothing else.
+        assert re.findall(r"<script>(.*?)</script>", html) == [THEME_SCRIPT]
         assert re.findall(r"<script[^>]*>", html) == [
+            "<script>",
             '<script src="/static/site.js" defer>',
             '<script src="/static/suggest.js" defer>',
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 
@@ -76,19 +77,76 @@ def test_article_page_shows_what_a_trainee_needs(client):
     html = client.get("/he/goals").get_data(as_text=True)
     assert '<h1 id="top">מטרות לא ברורות</h1>' in html
     assert 'class="summary">מטרות שאי אפשר למדוד.</p>' in html
+    # Compact metadata: category, reading time, a date that never wraps.
+    assert '<a class="meta-category" href="/he/categories/strategy">מטרות ואסטרטגיה</a>' in html
+    assert '<span class="nowrap">דקת קריאה אחת</span>' in html
     assert '<time datetime="2026-11-22">22 בנובמבר 2026</time>' in html
-    assert '<a href="/he/categories/strategy">מטרות ואסטרטגיה</a>' in html  # category
     assert 'href="#סימני-אזהרה"' in html  # table of contents
     assert 'type="checkbox"' in html  # warning signs as a checklist
-    assert '<a href="/he/strategy-gap"><bdi>אין אסטרטגיה</bdi></a>' in html  # related and backlinks
-    assert "מאמרים שמקשרים לכאן" in html
+    # One related list (the article's own section), no developer's list of backlinks.
+    assert html.count('<h2 id="סיבות-קשורות">') == 1 and 'id="related-heading"' not in html
+    assert "מאמרים שמקשרים לכאן" not in html
+    assert html.count('href="/he/strategy-gap"') >= 2  # the related section, the side navigation, next in category
+
+
+def test_related_causes_the_body_does_not_link_are_listed_once(corpus, tmp_path):
+    from web.app import create_app
+
+    page = corpus.root / "en" / "goals.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.split("## Related")[0], encoding="utf-8")  # the body's own list removed
+    app = create_app({"KB_CONTENT_DIR": str(corpus.root), "KB_INDEX_DIR": str(tmp_path / "index")})
+    html = app.test_client().get("/en/goals").get_data(as_text=True)
+    body = html.split('class="article-body"')[1].split("</article>")[0]
+    assert '<h2 id="related">Related causes</h2>' in body
+    assert body.count('href="/en/strategy-gap"') == 1
+
+
+def test_section_headings_have_one_named_link_each(client):
+    html = client.get("/en/goals").get_data(as_text=True)
+    body = html.split('class="article-body"')[1].split("</article>")[0]
+    headings = re.findall(r"<h2 id=\"([^\"]+)\">(.*?)</h2>", body)
+    assert len(headings) >= 3
+    for anchor, inner in headings:
+        assert inner.count("<a ") == 1, inner
+        assert f'<a class="header-anchor" href="#{anchor}" aria-label="Link to this section: ' in inner
+        assert ">#<" not in inner  # no bare "number sign" read out by screen readers
+    assert "heading-copy" not in html
+
+
+def test_article_has_side_navigation_and_neighbours_in_its_category(client):
+    html = client.get("/en/goals").get_data(as_text=True)
+    nav = html.split('<nav class="side-nav"')[1].split("</nav>")[0]
+    assert '<a href="/en/goals" aria-current="page">' in nav
+    assert 'href="/en/categories/data"' in nav and 'href="/en/data"' in nav  # every category and its causes
+    assert '<details class="sidebar-box" data-wide-open>' in html  # collapsible without JavaScript
+    pager = html.split('<nav class="pager"')[1].split("</nav>")[0]
+    assert 'rel="next" href="/en/strategy-gap"' in pager and 'rel="prev"' not in pager
 
 
 def test_path_step_navigation(client):
     html = client.get("/ar/data?path=basics").get_data(as_text=True)
     assert "الخطوة 2 من 2" in html
-    assert 'rel="prev" href="/ar/goals?path=basics"' in html
+    assert '<progress max="2" value="2" aria-labelledby="path-step">' in html
+    # Previous and next at the top and at the bottom of the article.
+    assert html.count('rel="prev" href="/ar/goals?path=basics"') == 2
     assert 'rel="next"' not in html
+    # The path's steps beside the article, the current one marked; the path's title once (the breadcrumb).
+    steps = html.split('<ol class="step-list">')[1].split("</ol>")[0]
+    assert 'href="/ar/data?path=basics" aria-current="step"' in steps and 'class="done"' in steps
+    main = html.split('<main id="main"')[1]
+    title = re.search(r'<a href="/ar/paths/basics"><bdi>([^<]+)</bdi></a>', main).group(1)
+    assert main.count(title) == 1
+
+
+def test_home_starts_with_the_learning_paths_then_even_category_cards(client):
+    html = client.get("/en/").get_data(as_text=True)
+    assert html.index('id="paths-heading"') < html.index('id="categories-heading"')
+    paths = html.split('class="card-grid path-cards"')[1].split("</ul>")[0]
+    assert 'href="/en/paths/basics"' in paths
+    assert re.search(r"2 steps</span> · <span class=\"nowrap\">\d+ min read", paths)
+    cards = html.split('class="card-grid category-grid"')[1].split("</section>")[0]
+    assert cards.count('<li class="card category-card') % 2 == 0  # no card alone on its row
 
 
 def test_path_print_page_holds_every_article(client):
@@ -130,6 +188,30 @@ def test_search_empty_state(client):
     html = client.get("/he/search?q=zzzzqqq").get_data(as_text=True)
     assert "לא נמצאו תוצאות" in html
     assert 'href="/he/categories/strategy"' in html
+    assert 'href="/he/paths/basics"' in html  # the learning paths too
+
+
+def test_search_page_has_one_box_in_the_page_direction(client):
+    for lang in ("he", "ar", "en"):
+        html = client.get(f"/{lang}/search?q=goals").get_data(as_text=True)
+        assert html.count('type="search"') == 1
+        assert re.search(rf'<input id="site-search" name="q" type="search" value="goals" dir="{RTL[lang]}"', html)
+    assert "חיפוש אחר" not in client.get("/he/search?q=goals").get_data(as_text=True)
+
+
+def test_search_filters_by_category_with_counts_and_labels_each_result(client):
+    html = client.get("/en/search?q=goals").get_data(as_text=True)
+    chips = html.split('<nav class="chips"')[1].split("</nav>")[0]
+    everything = int(re.search(r'aria-current="page">All <span class="chip-count">(\d+)</span>', chips).group(1))
+    per_category = [int(n) for n in re.findall(r'category=[a-z-]+">[^<]+<span class="chip-count">(\d+)<', chips)]
+    assert per_category and sum(per_category) <= everything  # an article outside the categories counts in All only
+    assert f"{everything} results for" in html or f"{everything} result for" in html
+    assert html.count('<p class="result-category">') == html.count('class="result-title"') > 0
+    filtered = client.get("/en/search?q=goals&category=strategy").get_data(as_text=True)
+    assert 'href="/en/search?q=goals&amp;category=strategy" aria-current="page"' in filtered
+    assert '<input type="hidden" name="category" value="strategy">' in filtered
+    labels = re.findall(r'<p class="result-category">([^<]+)</p>', filtered)
+    assert labels and set(labels) == {"Goals and strategy"}
 
 
 def test_search_results_escape_the_query(client):
@@ -149,8 +231,14 @@ def test_security_headers_on_every_response(client):
 
 
 def test_no_inline_script_or_style(client):
-    html = client.get("/en/goals").get_data(as_text=True)
-    assert "<script>" not in html and "style=" not in html and "<style" not in html
+    from web.layout import THEME_SCRIPT, THEME_SCRIPT_HASH
+
+    response = client.get("/en/goals")
+    html = response.get_data(as_text=True)
+    assert "style=" not in html and "<style" not in html
+    # One inline script, the colour scheme's, allowed by its hash and nothing else.
+    assert re.findall(r"<script>(.*?)</script>", html) == [THEME_SCRIPT]
+    assert f"'{THEME_SCRIPT_HASH}'" in response.headers["Content-Security-Policy"]
 
 
 def test_static_files_only_from_the_static_folder(client):
@@ -158,15 +246,21 @@ def test_static_files_only_from_the_static_folder(client):
     assert client.get("/static/%2e%2e/app.py").status_code == 404
 
 
-def test_article_page_is_light(real_app):
+def test_pages_are_light(real_app):
     real_client = real_app.test_client()
+    names = ("site.css", "site.js", "suggest.css", "suggest.js", "tools.css", "tools.js")
+    assets = sum(len(gzip.compress(real_client.get(f"/static/{name}").data)) for name in names)
+    assert assets < 40 * 1024, assets  # the stylesheet and script together, compressed
     for lang in ("he", "ar", "en"):
-        page = len(real_client.get(f"/{lang}/unclear-goals").data)
-        assets = sum(
-            len(real_client.get(f"/static/{name}").data)
-            for name in ("site.css", "site.js", "suggest.css", "suggest.js")
-        )
-        assert page + assets < 60 * 1024, (lang, page, assets)
+        for url in (
+            "/",
+            "/unclear-goals",
+            "/missing-crm-strategy?path=first-week",
+            "/categories/data",
+            "/search?q=CRM",
+        ):
+            page = len(real_client.get(f"/{lang}{url}").data)
+            assert page < 60 * 1024, (lang, url, page)
 
 
 @pytest.mark.parametrize("lang", ["he", "ar"])
@@ -199,7 +293,7 @@ def test_missing_translation_shows_a_notice_and_the_fallback(corpus, tmp_path):
     app = create_app({"KB_CONTENT_DIR": str(corpus.root), "KB_INDEX_DIR": str(tmp_path / "index")})
     html = app.test_client().get("/ar/strategy-gap").get_data(as_text=True)
     assert "هذه المقالة غير متاحة بهذه اللغة بعد، وهي معروضة باللغة English." in html
-    assert '<article class="article" lang="en" dir="ltr">' in html
+    assert re.search(r'<article class="article[^"]*" lang="en" dir="ltr">', html)
     # Arabic articles still link to it, at its Arabic address.
     assert '<a class="xref" href="/ar/strategy-gap">No strategy</a>' in app.test_client().get("/ar/goals").get_data(
         as_text=True
