@@ -38,12 +38,16 @@ def site_address() -> str:
     return external_url("site.root").rstrip("/")
 
 
-def printable(body: str, steps: dict[str, int] | None = None, step: int | None = None) -> Markup:
-    """An article body ready for paper.
+def printable(article, steps: dict[str, int] | None = None, step: int | None = None) -> Markup:
+    """An article's body ready for paper.
 
     ``steps`` maps the ids of the booklet's articles to their step numbers;
-    ``step`` is this article's step, whose number prefixes its ids.
+    ``step`` is this article's step, whose number prefixes its ids. A first
+    heading that repeats the title is marked ``repeats-title`` (printed once).
     """
+    body = article.html
+    if article.headings and article.headings[0].text.casefold() == article.title.casefold():
+        body = body.replace("<h2 ", '<h2 class="repeats-title" ', 1)
     steps = steps or {}
     prefix = f"s{step}-" if step else ""
     base = site_address()

@@ -102,7 +102,7 @@ def article(lang, article_id):
         step=step,
         voted=request.args.get("voted") in ("yes", "no"),
         stale=is_stale(kb, shown),
-        body=printing.printable(shown.html),
+        body=printing.printable(shown),
         qr_code=printing.qr_code(printing.article_address(lang, article_id)),
     )
 
@@ -168,7 +168,7 @@ def path_print(lang, path_id):
     articles = [a for step in found.steps if (a := _version(kb, lang, step))]
     numbers = {a.id: n for n, a in enumerate(articles, start=1)}
     steps = [
-        (a, printing.printable(a.html, numbers, n), printing.qr_code(printing.article_address(lang, a.id)))
+        (a, printing.printable(a, numbers, n), printing.qr_code(printing.article_address(lang, a.id)))
         for n, a in enumerate(articles, start=1)
     ]
     return render_template("path_print.html", path=found, steps=steps, today=dt.date.today())
