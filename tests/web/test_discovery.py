@@ -55,7 +55,9 @@ def test_the_sitemap_uses_the_public_address(corpus_index):
     from web.app import create_app
 
     content, index = corpus_index
-    app = create_app({"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "KB_BASE_URL": "https://kb.example.org/"})
+    app = create_app(
+        {"KB_CONTENT_DIR": str(content), "KB_INDEX_DIR": str(index), "KB_BASE_URL": "https://kb.example.org/"}
+    )
     client = app.test_client()
     assert all(loc.startswith("https://kb.example.org/") for loc in _sitemap(client))
     assert "Sitemap: https://kb.example.org/sitemap.xml" in client.get("/robots.txt").get_data(as_text=True)
@@ -86,7 +88,7 @@ def test_opensearch_description_per_language(client, lang):
     # The template really is the search page.
     assert client.get(urls["text/html"].replace("{searchTerms}", "goals")).status_code == 200
     page = client.get(f"/{lang}/").get_data(as_text=True)
-    assert f'type="application/opensearchdescription+xml" title="' in page
+    assert 'type="application/opensearchdescription+xml" title="' in page
     assert f'href="/{lang}/opensearch.xml"' in page
 
 
