@@ -147,7 +147,7 @@ def test_404_suggests_the_nearest_page_and_offers_a_search(real, url, expected, 
     html = response.get_data(as_text=True)
     assert re.search(rf'<p class="near-miss">[^<]+<a href="{expected}"><bdi>{re.escape(title)}</bdi></a></p>', html)
     lang = url.split("/")[1]
-    assert f'<form class="search-page-form" role="search" action="/{lang}/search" method="get">' in html
+    assert f'<form class="search-page-form missing-search" action="/{lang}/search" method="get">' in html
     assert 'name="q"' in html
     assert '<link rel="canonical"' not in html
 
