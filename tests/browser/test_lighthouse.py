@@ -1,9 +1,10 @@
 """Lighthouse on every kind of page in every language: performance, accessibility, best practices and SEO.
 
 Runs ``scripts/lighthouse.mjs`` (Lighthouse's mobile settings, one headless
-Chromium, the pages one after another) against the site served by waitress.
-About half a minute a page: select it alone with ``-m lighthouse``, or leave
-it out with ``-m "not lighthouse"``.
+Chromium, the pages one after another) against the site served by waitress; a
+page scoring under 95 is run three times and the median counts, since
+performance varies on a busy machine. About half a minute a run: select it
+alone with ``-m lighthouse``, or leave it out with ``-m "not lighthouse"``.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 MINIMUM = 95
 LIGHTHOUSE = REPO / "node_modules" / "lighthouse"
 SCRIPT = REPO / "scripts" / "lighthouse.mjs"
-#: Per page, with room for a slow machine; the whole run stops after this many seconds per page.
-SECONDS_PER_PAGE = 90
+#: Per page (up to three runs each when a score is low), with room for a slow machine.
+SECONDS_PER_PAGE = 150
 
 
 def test_lighthouse_scores(live_server):
@@ -56,7 +57,9 @@ def test_lighthouse_scores(live_server):
         result = results[url]
         assert result["error"] is None, (url, result["error"])
         scores = result["scores"]
-        rows.append(f"{name:<15} {lang:<3} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES))
+        rows.append(
+            f"{name:<15} {lang:<3} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES) + f"  ({result['runs']} run(s))"
+        )
         low += [f"{name} {lang} {c} {scores[c]}: {result['failed']}" for c in CATEGORIES if scores[c] < MINIMUM]
     table = "\n".join([f"{'page':<15} {'':<3} " + " ".join(f"{c:>14}" for c in CATEGORIES), *rows])
     print("\n" + table)
