@@ -113,7 +113,10 @@ def test_charts_are_inline_svg_drawn_from_the_start_side(make_app, recorded_url)
         for x, width in bars:
             assert int(x) == (160 - int(width) if rtl else 0)
         assert "style=" not in html and "<script>" not in html
-        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/site.js" defer>']
+        assert re.findall(r"<script[^>]*>", html) == [
+            '<script src="/static/site.js" defer>',
+            '<script src="/static/share.js" defer>',
+        ]
 
 
 def test_login_form_sets_a_cookie_that_is_not_the_token(make_app, recorded_url):
