@@ -3,8 +3,13 @@
 The parser is CommonMark with raw HTML off, plus the plugins an article
 uses: YAML front matter, task lists (warning-sign checklists), heading
 anchors that work for Hebrew and Arabic headings, and cross-links
-``[[id]]`` / ``[[id|shown text]]``, which render to the target article in
+``[[id]]`` / ``[[id|shown text]]`` / ``[[id#signs]]``, which render to the target article in
 the same language.
+
+The standard sections of a cause article get anchors that are the same in
+every language (:data:`SECTION_ANCHORS`: ``#what`` ... ``#related``), so a
+link to the warning signs works in any language; the anchor made from the
+heading's text stays as a second anchor on the heading.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ Resolver = Callable[[str], "tuple[str, str] | None"]
 
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
+#: The anchors of a cause article's level-2 sections, in the content spec's order; ``example`` only where
+#: the article has one (six sections rather than five).
+SECTION_ANCHORS: tuple[str, ...] = ("what", "why", "signs", "prevent", "example", "related")
+
 
 def slugify(text: str) -> str:
     """A stable heading anchor: words of any script joined by ``-``.
@@ -49,13 +58,14 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if end < 0 or "\n" in src[pos:end]:
         return False
     target, _, text = src[pos + 2 : end].partition("|")
-    target = target.strip()
+    target, _, anchor = target.strip().partition("#")
     if not target:
         return False
     if not silent:
         token = state.push("wikilink", "", 0)
         token.meta = {
             "target": target,
+            "anchor": anchor.strip() or None,
             "text": text.strip() or None,
             "line_offset": src.count("\n", 0, pos),
         }
@@ -71,8 +81,38 @@ def _render_wikilink(self, tokens: Sequence[Token], idx: int, options, env) -> s
         shown = meta["text"] or meta["target"]
         return f'<span class="broken-link">{escapeHtml(shown)}</span>'
     url, title = found
+    if meta.get("anchor"):
+        url = f"{url}#{meta['anchor']}"
     shown = meta["text"] or title
     return f'<a class="xref" href="{escapeHtml(url)}">{escapeHtml(shown)}</a>'
+
+
+def _render_heading_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    html = self.renderToken(tokens, idx, options, env)
+    alias = tokens[idx].meta.get("alias")
+    return html + f'<span class="anchor-alias" id="{escapeHtml(alias)}"></span>' if alias else html
+
+
+def _stable_anchors(tokens: list[Token], shape: list[dict]) -> None:
+    """Give a cause article's standard sections their stable anchors (see :data:`SECTION_ANCHORS`).
+
+    The sections are known by position and checked by role: five or six of
+    them, the third a checklist (warning signs), the fourth numbered steps
+    (prevention). Any other article (the overview) keeps its text anchors.
+    """
+    if len(shape) not in (5, 6) or not shape[2]["checklist"] or not shape[3]["steps"]:
+        return
+    names = SECTION_ANCHORS if len(shape) == 6 else tuple(a for a in SECTION_ANCHORS if a != "example")
+    for section, name in zip(shape, names, strict=True):
+        heading_open, inline = tokens[section["token"]], tokens[section["token"] + 1]
+        old = heading_open.attrGet("id")
+        if not old or old == name:
+            continue
+        heading_open.attrSet("id", name)
+        heading_open.meta = {**(heading_open.meta or {}), "alias": old}
+        for child in inline.children or ():
+            if child.type == "link_open" and child.attrGet("href") == f"#{old}":
+                child.attrSet("href", f"#{name}")
 
 
 def make_parser() -> MarkdownIt:
@@ -83,6 +123,7 @@ def make_parser() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify, permalink=True, permalinkSymbol="#")
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("heading_open", _render_heading_open)
     return md
 
 
@@ -119,7 +160,6 @@ def parse(source: str) -> ParsedDocument:
     if tokens and tokens[0].type == "front_matter":
         front = tokens[0].content
         front_lines = (tokens[0].map[0] + 1, tokens[0].map[1])
-    headings: list[Heading] = []
     links: list[CrossLink] = []
     sections: list[dict] = []
     intro_words = 0
@@ -132,21 +172,17 @@ def parse(source: str) -> ParsedDocument:
             list_stack.append(tok.type)
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             list_stack.pop()
-        elif tok.type == "heading_open":
-            inline = tokens[i + 1]
-            heading = Heading(int(tok.tag[1]), _inline_text(inline), tok.attrGet("id") or "", tok.map[0] + 1)
-            headings.append(heading)
-            if heading.level == 2:
-                sections.append({"heading": heading, "checklist": 0, "steps": 0, "bullets": 0, "words": 0})
+        elif tok.type == "heading_open" and tok.tag == "h2":
+            sections.append({"token": i, "checklist": 0, "steps": 0, "bullets": 0, "words": 0})
         elif tok.type == "list_item_open" and len(list_stack) == 1:
             current_item = None
             is_sign = "task-list-item" in str(tok.attrGet("class") or "")
-            if is_sign or list_stack[-1] == "ordered_list_open":
+            is_step = not is_sign and list_stack[-1] == "ordered_list_open"
+            if is_sign or is_step:
                 current_item = []
                 (signs if is_sign else steps).append(ListItem(current_item, tok.map[0] + 1))  # filled below
             if sections:
-                kind = "checklist" if is_sign else "steps" if list_stack[-1] == "ordered_list_open" else "bullets"
-                sections[-1][kind] += 1
+                sections[-1]["checklist" if is_sign else "steps" if is_step else "bullets"] += 1
         elif tok.type == "list_item_close" and len(list_stack) == 1:
             current_item = None
         elif tok.type == "inline":
@@ -161,6 +197,16 @@ def parse(source: str) -> ParsedDocument:
                 sections[-1]["words"] += words
             else:
                 intro_words += words
+    _stable_anchors(tokens, sections)
+    by_token = {
+        i: Heading(int(tok.tag[1]), _inline_text(tokens[i + 1]), tok.attrGet("id") or "", tok.map[0] + 1, alias)
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open"
+        for alias in [(tok.meta or {}).get("alias", "")]
+    }
+    headings = list(by_token.values())
+    for section in sections:
+        section["heading"] = by_token[section.pop("token")]
     return ParsedDocument(
         tokens=tokens,
         front_matter=front,

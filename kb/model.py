@@ -51,12 +51,18 @@ class Problem:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading of an article body: level (2 or 3), text, anchor and source line."""
+    """A heading of an article body: level (2 or 3), text, anchor and source line.
+
+    ``anchor`` is the heading's id; a standard section's is the same in every
+    language (``signs``), and ``alias`` then keeps the anchor made from its
+    text, which older links use.
+    """
 
     level: int
     text: str
     anchor: str
     line: int
+    alias: str = ""
 
 
 @dataclass(frozen=True)

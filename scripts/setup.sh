@@ -1,6 +1,6 @@
 # Sourced by scripts/serve and scripts/test with what the caller needs:
 #   source scripts/setup.sh serve   # what serving needs: pip install -e .
-#   source scripts/setup.sh test    # everything: pip install -e '.[test]', Chromium, fonts, npm, axe-core, PostgreSQL
+#   source scripts/setup.sh test    # everything: pip install -e '.[test]', Chromium, fonts, npm, axe-core, Lighthouse, PostgreSQL
 # Makes sure it is all installed, system packages included (as root with
 # apt-get, otherwise with passwordless sudo), or stops naming every missing
 # package and the command that installs them.
@@ -105,8 +105,8 @@ if [ -z "$installed_for" ] || ! "$VENV/bin/python" -c "$check" 2>/dev/null; then
 fi
 export PATH="$VENV/bin:$PATH"
 
-# --- test-only JavaScript tools (axe-core for the accessibility checks) -----
-if [ "$KB_SETUP_FOR" = test ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
-  say "installing axe-core (npm ci)"
+# --- test-only JavaScript tools (package.json: axe-core, Lighthouse) ---------
+if [ "$KB_SETUP_FOR" = test ] && { [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/lighthouse/package.json ]; }; then
+  say "installing axe-core and Lighthouse (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci failed (see above)"
 fi

@@ -49,10 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _setup_security(app)
     _setup_errors(app)
 
-    from . import api, insights, site, tools  # noqa: F401 - tools adds its pages to the site's blueprint
+    from . import api, discovery, insights, site, tools  # noqa: F401 - tools adds its pages to the site's blueprint
 
     app.register_blueprint(api.bp)
     app.register_blueprint(site.bp)
+    app.register_blueprint(discovery.bp)
     app.register_blueprint(insights.bp)
     if app.config.get("KB_RELOAD"):
         from . import reload
@@ -203,10 +204,23 @@ def _setup_errors(app: Flask) -> None:
             return json_error(exc)
         # Only our own, translated descriptions are shown; Werkzeug's defaults are English.
         detail = exc.description if exc.description != type(exc).description else None
-        response = app.make_response((render_template("error.html", code=exc.code, detail=detail), exc.code))
+        suggestion = _near_miss() if exc.code == 404 else None
+        page = render_template("error.html", code=exc.code, detail=detail, suggestion=suggestion)
+        response = app.make_response((page, exc.code))
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
+
+    def _near_miss():
+        """The page a mistyped address most likely meant (none when the content cannot be read)."""
+        from flask import g
+
+        from .site import near_miss
+
+        try:
+            return near_miss(request.path, g.get("lang", "en"))
+        except KBError:
+            return None
 
     @app.errorhandler(KBError)
     def _unavailable(exc: KBError):

@@ -7,6 +7,10 @@ URLs are permanent (trainers share them): ``/<lang>/``, ``/<lang>/<id>``,
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+from urllib.parse import unquote
+
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from werkzeug.local import LocalProxy
 
@@ -16,6 +20,7 @@ from kb.languages import FALLBACK_ORDER, LANGUAGES, direction
 from search.errors import BadQuery
 from search.plan import MAX_LIMIT
 
+from . import printing
 from .guard import cross_site, rate_limited
 from .i18n import LANG_COOKIE, negotiate_language
 from .i18n import gettext as _
@@ -101,6 +106,8 @@ def article(lang, article_id):
         step=step,
         voted=request.args.get("voted") in ("yes", "no"),
         stale=is_stale(kb, shown),
+        body=printing.printable(shown),
+        qr_code=printing.qr_code(printing.article_address(lang, article_id)),
     )
 
 
@@ -148,20 +155,27 @@ def category(lang, category_id):
 
 @bp.get(f"/{LANG}/paths/<path_id>")
 def path(lang, path_id):
-    return _path_page("path.html", lang, path_id)
-
-
-@bp.get(f"/{LANG}/paths/<path_id>/print")
-def path_print(lang, path_id):
-    return _path_page("path_print.html", lang, path_id)
-
-
-def _path_page(template: str, lang: str, path_id: str):
     kb = _kb()
     found = kb.path(path_id)
     if found is None:
         abort(404)
-    return render_template(template, path=found, steps=[_version(kb, lang, step) for step in found.steps])
+    return render_template("path.html", path=found, steps=[_version(kb, lang, step) for step in found.steps])
+
+
+@bp.get(f"/{LANG}/paths/<path_id>/print")
+def path_print(lang, path_id):
+    """The whole path as one booklet: every step on its own pages, its links made for paper."""
+    kb = _kb()
+    found = kb.path(path_id)
+    if found is None:
+        abort(404)
+    articles = [a for step in found.steps if (a := _version(kb, lang, step))]
+    numbers = {a.id: n for n, a in enumerate(articles, start=1)}
+    steps = [
+        (a, printing.printable(a, numbers, n), printing.qr_code(printing.article_address(lang, a.id)))
+        for n, a in enumerate(articles, start=1)
+    ]
+    return render_template("path_print.html", path=found, steps=steps, today=dt.date.today())
 
 
 def _version(kb, lang: str, article_id: str):
@@ -201,3 +215,34 @@ def search(lang):
         counts=counts,
         everywhere=everywhere,
     )
+
+
+def near_miss(path: str, lang: str) -> tuple[str, str] | None:
+    """For an address with no page, the page it most likely meant, as ``(url, title)`` in ``lang``.
+
+    The address's last part is compared with every article's, category's
+    and path's id and title (``/he/unclear-goal`` -> ``/he/unclear-goals``).
+    """
+    words = [w for w in unquote(path).split("/") if w]
+    if not words:
+        return None
+    wanted = words[-1].casefold()
+    kb = _kb()
+    pages: dict[str, tuple[str, str]] = {}
+    for a in kb.in_language(lang):
+        page = (url_for("site.article", lang=lang, article_id=a.id), a.title)
+        pages.setdefault(a.id, page)
+        pages.setdefault(a.title.casefold(), page)
+    for c in kb.categories:
+        page = (url_for("site.category", lang=lang, category_id=c.id), c.title[lang])
+        pages.setdefault(c.id, page)
+        pages.setdefault(c.title[lang].casefold(), page)
+    for p in kb.paths:
+        page = (url_for("site.path", lang=lang, path_id=p.id), p.title[lang])
+        pages.setdefault(p.id, page)
+        pages.setdefault(p.title[lang].casefold(), page)
+    for text in (wanted, wanted.replace("-", " ")):  # an id, or a title typed with hyphens for spaces
+        best = difflib.get_close_matches(text, pages, n=1, cutoff=0.6)
+        if best:
+            return pages[best[0]]
+    return None

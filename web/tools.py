@@ -61,13 +61,13 @@ def format_percent(share: float) -> str:
 
 
 @bp.app_template_filter()
-def tagged_body(article: Article) -> Markup:
-    """The article's body with each warning sign and prevention step followed by its phase and role labels.
+def tagged_body(article: Article, html: str | None = None) -> Markup:
+    """The article's body (``html``, else its own) with each sign and step followed by its phase and role labels.
 
     The n-th top-level task-list item is the n-th sign, the n-th top-level numbered item the n-th step (as
     ``kb`` counts them); a body whose counts differ from the article's is shown as it is.
     """
-    html = article.html
+    html = article.html if html is None else html
     if not any(i.phase or i.role for i in (*article.signs, *article.steps)):
         return Markup(html)
     template = current_app.jinja_env.get_template("tools_tags.html")

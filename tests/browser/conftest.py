@@ -34,6 +34,7 @@ def live_server(tmp_path_factory):
 
     index = tmp_path_factory.mktemp("browser") / "index"
     app = create_app({"KB_CONTENT_DIR": str(REPO / "content"), "KB_INDEX_DIR": str(index)})
+    app.extensions["library"].open()  # the index is built now, not during the first test's page load
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

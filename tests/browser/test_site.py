@@ -114,17 +114,6 @@ def test_slash_focuses_the_search_box(page):
     assert page.evaluate("document.activeElement.id") == "site-search"
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_print_shows_only_the_content(page, lang, screenshots):
-    page.emulate_media(media="print")
-    page.goto(f"/{lang}/paths/first-week/print")
-    assert page.locator(".site-header").evaluate("el => getComputedStyle(el).display") == "none"
-    assert page.locator("article.print-article").count() >= 4
-    after = page.locator(".article-body a.xref").first.evaluate("el => getComputedStyle(el, '::after').content")
-    assert f"/{lang}/" in after
-    page.pdf(path=str(screenshots / f"path-{lang}.pdf"))
-
-
 def test_works_without_javascript(browser, live_server):
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()

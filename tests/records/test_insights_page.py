@@ -120,6 +120,7 @@ def test_charts_are_inline_svg_drawn_from_the_start_side(make_app, recorded_url)
             "<script>",
             '<script src="/static/site.js" defer>',
             '<script src="/static/suggest.js" defer>',
+            '<script src="/static/share.js" defer>',
         ]
 
 
