@@ -1,8 +1,10 @@
 """Snippets: a window of an article's text with the matched words in ``<mark>``.
 
-The text is analyzed with the same chain as the index, so a word is marked
-exactly when the search matched it, and the marks land on the original
-characters (vowel marks and prefixes included).
+The text's words are found as the index finds them
+(:func:`search.words.text_words`), so a word is marked exactly when the
+search matched it, and the marks land on the original characters (vowel
+marks and prefixes included). Texts shown often are kept analyzed in a
+:class:`RecentTexts`, which each build holds (``search/live.py``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import heapq
 import threading
 from html import escape
 
-from .analysis import IcuTokenizer, variants
+from .analysis import variants
 from .lru import LRU
-from .normalize import surface
+from .words import text_words
 
 SNIPPET_CHARS = 220
 #: Article texts kept analyzed for snippets: at most this many, and at most TEXT_CHARS_KEPT characters of
@@ -33,6 +35,7 @@ def matches(
     lang: str,
     surfaces: frozenset[str],
     readings: frozenset[str],
+    texts: RecentTexts | None = None,
     lines: int = MATCHED_LINES,
     verdicts: dict[str, bool] | None = None,
 ) -> list[tuple[int, int]]:
@@ -40,9 +43,11 @@ def matches(
 
     Only the first ``lines`` lines (paragraphs, list items) with matches
     count: a snippet shows one window, near the top of what matched.
-    ``verdicts`` (word -> matches) may be shared by the texts of one search.
+    ``texts`` keeps the texts shown often analyzed (none: every text is
+    scanned); ``verdicts`` (word -> matches) may be shared by the texts of
+    one search.
     """
-    analyzed = _RECENT.analyzed(text, lang)
+    analyzed = texts.analyzed(text, lang) if texts is not None else None
     if analyzed is None:
         return _scan(text, lang, surfaces, readings, lines, {} if verdicts is None else verdicts)
     return _look_up(analyzed, surfaces, readings, lines)
@@ -69,14 +74,12 @@ def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, 
     """:func:`matches` for a text seen for the first time: read a line at a time, stop after ``lines``."""
     found: list[tuple[int, int]] = []
     matched_lines = 0
-    for _, offset, line, spans in _lines(text, lang):
+    for _, offset, spans in _lines(text, lang):
         before = len(found)
-        for start, end in spans:
-            text_word = line[start:end]
-            hit = seen.get(text_word)
+        for word, start, end in spans:
+            hit = seen.get(word)
             if hit is None:
-                word = surface(text_word)
-                hit = seen[text_word] = word in surfaces or not readings.isdisjoint(variants(word))
+                hit = seen[word] = word in surfaces or not readings.isdisjoint(variants(word))
             if hit:
                 found.append((offset + start, offset + end))
         if len(found) > before:
@@ -87,11 +90,11 @@ def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, 
 
 
 def _lines(text: str, lang: str):
-    """(line number, offset, line, word spans in the line) for each line of ``text``, tokenized as it is read."""
-    tokenizer = IcuTokenizer(lang)
+    """(line number, offset, its words as (surface form, start, end)) for each line of ``text``,
+    its words found as it is read (function words left out: they are never searched)."""
     offset = 0
     for number, line in enumerate(text.split("\n")):
-        yield number, offset, line, tokenizer.spans(line)
+        yield number, offset, [(w.form, w.start, w.end) for w in text_words(line, lang) if not w.stop]
         offset += len(line) + 1
 
 
@@ -99,9 +102,9 @@ def analyze_text(text: str, lang: str) -> tuple[dict[str, list[tuple[int, int, i
     """The words of ``text``: where each surface form occurs (start, end, line number), and the forms under
     each reading (so a query's handful of readings is looked up instead of every word being judged)."""
     places: dict[str, list[tuple[int, int, int]]] = {}
-    for number, offset, line, spans in _lines(text, lang):
-        for s, e in spans:
-            places.setdefault(surface(line[s:e]), []).append((offset + s, offset + e, number))
+    for number, offset, spans in _lines(text, lang):
+        for word, s, e in spans:
+            places.setdefault(word, []).append((offset + s, offset + e, number))
     by_reading: dict[str, list[str]] = {}
     for word in places:
         for reading in variants(word):
@@ -152,14 +155,6 @@ class RecentTexts:
                     kept[2] = False
 
 
-def retire_texts() -> None:
-    """:meth:`RecentTexts.retire` on the texts kept for snippets (called when a new build is opened)."""
-    _RECENT.retire()
-
-
-_RECENT = RecentTexts()
-
-
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
     """HTML: the window of ``text`` holding the most matches, escaped, matches in ``<mark>``."""
     if not spans:
@@ -183,6 +178,8 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS)
     inside = [(s, e) for s, e in spans if s >= lead and e <= end]
     out, cursor = [], lead
     for s, e in inside:
+        if s < cursor:  # within a word already marked (co-ordination, then its parts)
+            continue
         out.append(escape(text[cursor:s]))
         out.append(f"<mark>{escape(text[s:e])}</mark>")
         cursor = e

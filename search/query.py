@@ -63,7 +63,7 @@ class SearchEngine:
             if cached is not None:
                 return cached
             budget = Budget()  # typo look-ups: how many words, and CPU time (see search/typos.py)
-            results = self._run(plan_query(raw, lang, glossary), build, limit, category, budget)
+            results = self.answer(plan_query(raw, lang, glossary), build, limit, category, budget)
         except KBError:
             raise
         except Exception as exc:  # Whoosh fails in many ways on damaged files
@@ -75,8 +75,9 @@ class SearchEngine:
             build.results.put(key, results)
         return results
 
-    def _run(self, query: QueryPlan, build: Build, limit: int, category: str | None, budget=None) -> SearchResults:
-        """The results of a planned query on one build (scores, hits and suggestion all from that build)."""
+    def answer(self, query: QueryPlan, build: Build, limit: int, category: str | None, budget=None) -> SearchResults:
+        """The results of a planned query on one build (scores, hits and suggestion all from that build; no
+        cache): what :meth:`search` runs on the live build."""
         budget = budget or Budget()
         lang, plans = query.lang, query.languages
         searchers = build.searchers()
@@ -105,7 +106,7 @@ class SearchEngine:
         keys = target.keys(searcher)
         ranked = best(combined, keys, limit)
         surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
-        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
+        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings, build.texts)
         total = int(np.count_nonzero(combined))
         suggestion = None
         if total < FEW_RESULTS:

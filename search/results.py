@@ -76,17 +76,20 @@ def match_terms(words, terms: frozenset) -> tuple[frozenset[str], frozenset[str]
     return frozenset(surfaces), frozenset(readings)
 
 
-def hit_snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bool]) -> str:
-    """The first passage of the text (else the summary) with a match marked; the summary's start when none."""
+def hit_snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bool], texts=None) -> str:
+    """The first passage of the text (else the summary) with a match marked; the summary's start when none.
+
+    ``texts``: the build's :class:`search.highlight.RecentTexts`."""
     for name in ("text", "summary"):
-        spans = matches(stored[name], lang, surfaces, readings, verdicts=verdicts)
+        spans = matches(stored[name], lang, surfaces, readings, texts, verdicts=verdicts)
         if spans:
             return snippet(stored[name], spans)
     return snippet(stored["summary"], [])
 
 
-def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -> tuple[SearchHit, ...]:
-    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer."""
+def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings, texts=None) -> tuple[SearchHit, ...]:
+    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer,
+    the texts analyzed for snippets by ``texts`` (the build's :class:`search.highlight.RecentTexts`)."""
     hits = []
     verdicts: dict[str, bool] = {}  # which words of the texts match, shared by this search's snippets
     for docnum in ranked:
@@ -100,7 +103,7 @@ def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -
                 category=stored["category"],
                 snippet=scorer.remember(
                     ("snippet", docnum, surfaces, readings),
-                    lambda s=stored: hit_snippet(s, lang, surfaces, readings, verdicts),
+                    lambda s=stored: hit_snippet(s, lang, surfaces, readings, verdicts, texts),
                 ),
                 score=round(float(scores[docnum]), 4),
             )

@@ -9,6 +9,25 @@ still rank first.
 
 from __future__ import annotations
 
+from kb.text import HEBREW_RANGES
+
+CODE = "he"
+RANGES = HEBREW_RANGES
+#: Geresh and gershayim as their ASCII look-alikes (the acronym marks are then dropped by the deep folds).
+SURFACE_FOLDS = {0x05F4: '"', 0x05F3: "'"}
+#: Final letters as regular ones; quote marks inside acronyms and loanwords (מנכ"ל, צ'ק) dropped.
+DEEP_FOLDS = {0x05DA: "כ", 0x05DD: "מ", 0x05DF: "נ", 0x05E3: "פ", 0x05E5: "צ", 0x0022: None, 0x0027: None}
+
+
+def _stop_words() -> frozenset[str]:
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("he"))
+
+
+#: Function words (the stopwords-iso list).
+STOP_WORDS = _stop_words()
+
 # ו, then ש / כש / מש / לכש, then one of ב כ ל מ, then ה: the legal order of
 # Hebrew prefix letters (וכשהלקוח, ומהמערכת, שבתהליך ...).
 _CONJ = ("ו",)

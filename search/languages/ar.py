@@ -9,6 +9,30 @@ without inner long vowels, so that typos and broken spellings still meet.
 
 from __future__ import annotations
 
+from kb.text import ARABIC_RANGES
+
+CODE = "ar"
+RANGES = ARABIC_RANGES
+#: Arabic-Indic and Persian digits as 0-9; tatweel (the stretching stroke) removed.
+SURFACE_FOLDS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}, 0x0640: None}
+#: Alef and hamza-on-alef forms, alef maqsura, teh marbuta, and Persian/Urdu letters as the Arabic ones.
+DEEP_FOLDS = {
+    **dict.fromkeys((0x0623, 0x0625, 0x0622, 0x0671, 0x0672, 0x0673), "ا"),
+    **dict.fromkeys((0x0649, 0x06CC, 0x064A), "ي"),
+    **dict.fromkeys((0x0629, 0x06C0, 0x06BE, 0x06C1), "ه"),
+    **dict.fromkeys((0x06A9, 0x06AA), "ك"),
+}
+
+
+def _stop_words() -> frozenset[str]:
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("ar"))
+
+
+#: Function words (the stopwords-iso list).
+STOP_WORDS = _stop_words()
+
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
 _DEF = ("ال",)

@@ -6,6 +6,15 @@ import re
 from functools import lru_cache
 
 import Stemmer
+from whoosh.analysis import STOP_WORDS as _WHOOSH_STOP_WORDS
+
+CODE = "en"
+#: The fallback language: Latin words, and words of every script without a module of its own.
+RANGES: tuple[tuple[int, int], ...] = ()
+SURFACE_FOLDS: dict[int, str | None] = {}
+DEEP_FOLDS: dict[int, str | None] = {}
+#: Function words (Whoosh's English list).
+STOP_WORDS = frozenset(_WHOOSH_STOP_WORDS)
 
 # British -> American endings, applied to words long enough that the rule
 # cannot turn one common word into another (four/for, hour/hor).
@@ -54,3 +63,7 @@ def variants(word: str) -> set[str]:
     american = americanize(word)
     stem = _stemmer().stemWord
     return {word, american, stem(word), stem(american)}
+
+
+#: English has no skeletons: its core readings are all its readings.
+core_variants = variants
