@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import MappingProxyType
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from .languages import language_of
+from .languages.kinds import VERB, put
 from .normalize import deep
 from .words import stop_words, text_words
 
 #: Bump when analysis changes: an index built with another version is stale.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 
 class WordTokenizer(Tokenizer):
@@ -96,6 +98,24 @@ def core_variants(text: str) -> frozenset[str]:
     return frozenset(language_of(word).core_variants(word))
 
 
+#: Query words whose readings' kinds are kept (queries only: ranking): at most about 6 MiB.
+KINDS_CACHED = 4_096
+
+
+@lru_cache(maxsize=KINDS_CACHED)
+def query_readings(text: str) -> MappingProxyType:
+    """Each reading a surface query word is searched under, with its kind (``search/languages/kinds.py``):
+    the readings it is indexed under, and its readings as a verb."""
+    word = deep(text)
+    if not word:
+        return MappingProxyType({})
+    language = language_of(word)
+    kinds = dict(language.reading_kinds(word))
+    for form in language.verb_readings(word):
+        put(kinds, form, VERB)
+    return MappingProxyType(kinds)
+
+
 class VariantFilter(Filter):
     """Replaces a token with its deep form and adds every other reading at the same position."""
 
@@ -156,6 +176,7 @@ __all__ = [
     "WordTokenizer",
     "analyze",
     "core_variants",
+    "query_readings",
     "stem_analyzer",
     "stop_words",
     "surface_analyzer",

@@ -130,8 +130,9 @@ def _has_text(form: str) -> bool:
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """Every language's function words, in surface form (each language's ``stop_words``)."""
-    return frozenset(surface(w) for language in REGISTRY for w in language.stop_words)
+    """Every language's function words and question words, in surface form (dropped alike, whatever the
+    script: a question in one language can hold another's words)."""
+    return frozenset(surface(w) for language in REGISTRY for w in language.stop_words | language.question_words)
 
 
 class Word(NamedTuple):

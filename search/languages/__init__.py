@@ -2,7 +2,8 @@
 
 A language is a :class:`SearchLanguage`: its code (as in ``kb/languages.py``),
 the script ranges that tell its words apart (``kb/text.py``), its character
-folds, the readings of a word and its stop words.
+folds, the readings of a word (each of a kind), its function words and its
+question words.
 :mod:`search.normalize` and :mod:`search.analysis` read them from here; adding
 a language is one module beside ``he.py``, ``ar.py`` and ``en.py`` and one
 line in :data:`REGISTRY`.
@@ -29,12 +30,18 @@ class SearchLanguage:
     variants: Callable[[str], set[str]]
     #: The word and its readings without the typo-tolerant skeletons (glossary matching).
     core_variants: Callable[[str], set[str]]
+    #: Every reading of a deep-normalized word with its kind (``search/languages/kinds.py``).
+    reading_kinds: Callable[[str], dict[str, str]]
+    #: Readings a query word gets as a verb (tense prefixes and endings removed); not indexed.
+    verb_readings: Callable[[str], set[str]]
     #: Folds of :func:`search.normalize.surface` (characters a reader does not see as different).
     surface_folds: Mapping[int, str | None] = field(default_factory=dict)
     #: Folds of :func:`search.normalize.deep` (spelling variants readers treat as one).
     deep_folds: Mapping[int, str | None] = field(default_factory=dict)
     #: Function words: not indexed, not searched (positions kept for phrases).
     stop_words: frozenset[str] = frozenset()
+    #: Question words: dropped as function words are, in every language alike.
+    question_words: frozenset[str] = frozenset()
 
 
 REGISTRY: tuple[SearchLanguage, ...] = tuple(
@@ -45,7 +52,10 @@ REGISTRY: tuple[SearchLanguage, ...] = tuple(
         core_variants=module.core_variants,
         surface_folds=module.SURFACE_FOLDS,
         deep_folds=module.DEEP_FOLDS,
+        reading_kinds=module.reading_kinds,
+        verb_readings=module.verb_readings,
         stop_words=module.STOP_WORDS,
+        question_words=module.QUESTION_WORDS,
     )
     for module in (he, ar, en)
 )

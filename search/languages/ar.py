@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from kb.text import ARABIC_RANGES
 
+from .kinds import PREFIX, SKELETON, SUFFIX, WORD, core, put
+
 CODE = "ar"
 RANGES = ARABIC_RANGES
 #: Arabic-Indic and Persian digits as 0-9; tatweel (the stretching stroke) removed.
@@ -32,6 +34,11 @@ def _stop_words() -> frozenset[str]:
 
 #: Function words (the stopwords-iso list).
 STOP_WORDS = _stop_words()
+#: Question words (what, why, how, when, where, who, which, whether, how many), with and without hamza:
+#: never searched.
+QUESTION_WORDS = frozenset(
+    {"ما", "ماذا", "لماذا", "لم", "كيف", "متى", "أين", "اين", "من", "أي", "اي", "أيّ", "هل", "كم", "ايش", "ليش"}
+)
 
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
@@ -89,20 +96,59 @@ def skeleton(word: str) -> str:
     return word[:1] + "".join(ch for ch in word[1:] if ch not in "اوي")
 
 
+def reading_kinds(word: str) -> dict[str, str]:
+    """Every form a (deep-normalized) Arabic word is indexed and searched under, with its kind."""
+    if word in PROTECTED or len(word) <= 2:
+        return {word: WORD}
+    kinds = {word: WORD}
+    for form in suffix_readings(word):
+        put(kinds, form, SUFFIX)
+    for stripped in prefix_readings(word):
+        put(kinds, stripped, PREFIX)
+        for form in suffix_readings(stripped):
+            put(kinds, form, PREFIX)
+    for form in list(kinds):
+        if len(form) >= 4:
+            put(kinds, skeleton(form), SKELETON)
+    for form, kind in list(kinds.items()):
+        # A final hamza after alef is often left out (العملاء written العملا); not skeletonized, or
+        # العملا's skeleton would be العمل, another word.
+        if form.endswith("اء") and len(form) >= 5 and kind != SKELETON:
+            put(kinds, form[:-1], SUFFIX if kind == WORD else kind)
+    return {form: kind for form, kind in kinds.items() if len(form) >= MIN_STEM}
+
+
 def variants(word: str) -> set[str]:
     """Every form a (deep-normalized) Arabic word is indexed and searched under."""
-    forms = core_variants(word)
-    if word in PROTECTED or len(word) <= 2:
-        return forms
-    forms |= {skeleton(form) for form in list(forms) if len(form) >= 4}
-    return {f for f in forms if len(f) >= MIN_STEM}
+    return set(reading_kinds(word))
 
 
 def core_variants(word: str) -> set[str]:
     """The word and its readings without proclitics and suffixes (no skeletons)."""
-    if word in PROTECTED or len(word) <= 2:
-        return {word}
-    forms = {word} | prefix_readings(word)
-    for form in list(forms):
-        forms |= suffix_readings(form)
-    return {f for f in forms if len(f) >= MIN_STEM}
+    return core(reading_kinds(word))
+
+
+# Present tense: ي ت ن أ before the stem (يتعاون, نخطط), و ف then the future's س before them; ون ين ان وا after.
+_PRESENT = ("ي", "ت", "ن", "ا")
+_VERB_ENDINGS = ("ون", "ين", "ان", "وا")
+
+
+def verb_readings(word: str) -> set[str]:
+    """A present-tense verb's stem without its person prefix and ending, and for a three-letter stem its
+    form II verbal noun (يتعاونون -> تعاون; نخطط -> خطط, تخطيط): what a query's verb is looked for under
+    (queries only)."""
+    found: set[str] = set()
+    rests = {word}
+    if word[:1] in _CONJ and len(word) > 4:
+        rests.add(word[1:])
+    rests |= {rest[1:] for rest in rests if rest.startswith("س") and len(rest) > 4}
+    for rest in rests:
+        if len(rest) < 4 or rest[0] not in _PRESENT or rest.startswith("ال"):
+            continue
+        stem = rest[1:]
+        stems = {stem} | {stem[: -len(e)] for e in _VERB_ENDINGS if stem.endswith(e) and len(stem) - len(e) >= 3}
+        for form in stems:
+            found.add(form)
+            if len(form) == 3:
+                found.add("ت" + form[:2] + "ي" + form[2])
+    return found
