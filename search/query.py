@@ -105,8 +105,8 @@ class SearchEngine:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
         ranked = best(combined, keys, limit)
-        surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
-        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings, build.texts)
+        marks = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
+        hits = make_hits(ranked, combined, lang, searcher, target, marks, build.texts)
         total = int(np.count_nonzero(combined))
         suggestion = None
         if total < FEW_RESULTS:
