@@ -5,8 +5,8 @@ the script ranges that tell its words apart (``kb/text.py``), its character
 folds, the readings of a word (each of a kind), its function words and its
 question words.
 :mod:`search.normalize` and :mod:`search.analysis` read them from here; adding
-a language is one module beside ``he.py``, ``ar.py`` and ``en.py`` and one
-line in :data:`REGISTRY`.
+a language is one module beside ``he.py``, ``ar.py`` and ``en.py``, named in
+the modules :data:`REGISTRY` is built from.
 """
 
 from __future__ import annotations
