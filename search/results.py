@@ -13,6 +13,7 @@ from kb.model import article_url
 
 from .highlight import SHORT_WORD, Marks, matches
 from .snippets import clip, snippet
+from .words import text_words
 
 #: Fewer results than this and the search offers a "did you mean".
 FEW_RESULTS = 3
@@ -83,11 +84,14 @@ def match_terms(words, terms: frozenset) -> Marks:
     return Marks(frozenset(surfaces), frozenset(readings), frozenset(short))
 
 
-def hit_snippet(stored: dict, lang: str, marks: Marks, verdicts: dict[str, int], texts=None) -> str:
+def hit_snippet(stored: dict, lang: str, marks: Marks, verdicts: dict[str, int], texts=None, title_words=None) -> str:
     """The best passages of the text (else the summary) with the query's words marked; the summary's
-    start when none matches. ``texts``: the build's :class:`search.highlight.RecentTexts`."""
+    start when none matches. ``texts``: the build's :class:`search.highlight.RecentTexts`;
+    ``title_words``: the title's surface forms (found here when not given)."""
     title = stored["title"]
-    title_keys = frozenset().union(*(marks.keys(m.form) for m in matches(title, lang, marks)))
+    if title_words is None:
+        title_words = [w.form for w in text_words(title, lang) if not w.stop]
+    title_keys = frozenset().union(*(marks.keys(w) for w in title_words if marks.judge(w)))
     for name in ("text", "summary"):
         found = matches(stored[name], lang, marks, texts, verdicts=verdicts)
         html = snippet(stored[name], found, marks, title=title, title_keys=title_keys) if found else None
@@ -101,6 +105,11 @@ def make_hits(ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=N
     the texts analyzed for snippets by ``texts`` (the build's :class:`search.highlight.RecentTexts`)."""
     hits = []
     verdicts: dict[str, int] = {}  # which words of the texts match, shared by this search's snippets
+
+    def title_words(docnum: int, stored: dict) -> tuple[str, ...]:  # kept per build: each title tokenized once
+        title = stored["title"]
+        return scorer.remember(("title", docnum), lambda: tuple(w.form for w in text_words(title, lang) if not w.stop))
+
     for docnum in ranked:
         stored = scorer.remember(("stored", docnum), lambda d=docnum: searcher.stored_fields(d))
         hits.append(
@@ -112,7 +121,7 @@ def make_hits(ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=N
                 category=stored["category"],
                 snippet=scorer.remember(
                     ("snippet", docnum, marks),
-                    lambda s=stored: hit_snippet(s, lang, marks, verdicts, texts),
+                    lambda s=stored, d=docnum: hit_snippet(s, lang, marks, verdicts, texts, title_words(d, s)),
                 ),
                 score=round(float(scores[docnum]), 4),
             )
