@@ -125,7 +125,7 @@ def _acronym(word: str) -> bool:
 
 
 def _has_text(form: str) -> bool:
-    return any(ch.isalnum() for ch in form)
+    return form.isalnum() or any(ch.isalnum() for ch in form)  # most words are letters only: no loop
 
 
 @lru_cache(maxsize=1)
