@@ -27,8 +27,9 @@ TEXT_CHARS_KEPT = 400_000
 #: Times a text is scanned before it is kept analyzed.
 ADMIT_AFTER = 3
 #: Lines (paragraphs, list items, headings) with matches read before the best passages are chosen: a text
-#: shown for the first times is scanned that far (over the real articles, 8 lines cost about twice 2).
-MATCHED_LINES = 3
+#: shown for the first times is scanned that far (at 1,000 articles, 3 lines instead of 2 doubled the
+#: benchmark's p50).
+MATCHED_LINES = 2
 #: Query words this short (deep form) mark a word only when it is the word itself with at most
 #: SHORT_PREFIX letters before it (IT is not marked inside "its", משק not inside "ממשקים").
 SHORT_WORD = 3

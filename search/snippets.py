@@ -58,10 +58,10 @@ def snippet(
         out.append((base + lead, base + end, _render(line, lead, end, by_line[n], base, marks, covered)))
     html = ""
     for i, (start, _, passage) in enumerate(out):
-        if start > 0 and (i == 0 or start > out[i - 1][1] + 1):
-            html += GAP.lstrip() if i == 0 else GAP
-        elif i:
-            html += " "
+        if i:
+            html += GAP  # two lines, even adjacent ones (a heading and its text), never run together
+        elif start > 0:
+            html += GAP.lstrip()
         html += passage
     return html + (GAP.rstrip() if out[-1][1] < len(text.rstrip()) else "")
 

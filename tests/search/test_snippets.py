@@ -74,6 +74,5 @@ def test_at_most_two_passages_and_no_word_cut():
 
 
 def test_a_second_passage_only_for_a_word_the_first_lacks():
-    text = "The zorb is here.\nThe zorb again.\nA flurp at last."
-    found = passages(show(text, "zorb flurp"))
-    assert found == ["The zorb is here.", "A flurp at last."]
+    assert passages(show("The zorb and flurp here.\nThe zorb again.", "zorb flurp")) == ["The zorb and flurp here."]
+    assert passages(show("The zorb here.\nA flurp there.", "zorb flurp")) == ["The zorb here.", "A flurp there."]
