@@ -29,7 +29,8 @@ RTL_RANGES: tuple[tuple[int, int], ...] = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (
 _RTL = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in RTL_RANGES) + "]")
 
 
-def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+def within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    """True when the code point ``code`` is in one of ``ranges`` (inclusive pairs)."""
     return any(lo <= code <= hi for lo, hi in ranges)
 
 
@@ -42,9 +43,9 @@ def script(word: str) -> str:
     """``"he"``, ``"ar"`` or ``"en"`` (Latin and anything else) by the word's first letter."""
     for ch in word:
         code = ord(ch)
-        if _within(code, HEBREW_RANGES):
+        if within(code, HEBREW_RANGES):
             return "he"
-        if _within(code, ARABIC_RANGES):
+        if within(code, ARABIC_RANGES):
             return "ar"
         if ch.isalpha():
             return "en"

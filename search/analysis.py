@@ -1,93 +1,47 @@
-"""Analyzer chains for Hebrew, Arabic and English, built the Whoosh way.
+"""Analyzer chains, built the Whoosh way from :func:`search.words.text_words` and the language registry.
 
 ::
 
-    IcuTokenizer | SurfaceFilter | StopFilter                   -> surface analyzer (exact fields)
-    IcuTokenizer | SurfaceFilter | StopFilter | VariantFilter   -> stem analyzer (stemmed fields)
+    WordTokenizer                   -> surface analyzer (exact fields): each word's surface form
+    WordTokenizer | VariantFilter   -> stem analyzer (stemmed fields): its deep form and every reading
 
-Words are found with ICU's word-break rules (PyICU), which keep vowel marks
-inside words and Hebrew acronyms (מנכ"ל, מנכ״ל) whole. Every filter works
-by script, not by the document's language, so Latin terms in Hebrew text,
-or Arabic words in an English query, are analyzed as what they are.
+Every reading is chosen by the word's script, not by the document's
+language (:func:`search.languages.language_of`), so Latin terms in Hebrew
+text, or Arabic words in an English query, are read as what they are.
 
 Whoosh pickles the schema with its analyzers, so nothing here holds an ICU
-object across pickling: the break iterator is created lazily.
+object across pickling: the tokenizer keeps only its locale.
 """
 
 from __future__ import annotations
 
-import re
-import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import MappingProxyType
 
-import stopwordsiso
-from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
+from whoosh.analysis import Filter, Token, Tokenizer
 
-from . import arabic, english, hebrew
-from .normalize import deep, script, surface
+from .languages import language_of
+from .languages.kinds import VERB, put
+from .normalize import deep
+from .words import stop_words, text_words
 
 #: Bump when analysis changes: an index built with another version is stale.
-ANALYZER_VERSION = "2"
-
-_HYPHENS = frozenset("-\u2010\u2011")
-_QUOTES = frozenset("'\"\u05f3\u05f4")
+ANALYZER_VERSION = "4"
 
 
-def _is_hebrew_letter(ch: str) -> bool:
-    return "\u05d0" <= ch <= "\u05ea"
-
-
-class IcuTokenizer(Tokenizer):
-    """Words by ICU word boundaries, with offsets in Python string indices.
-
-    PyICU reports boundaries in UTF-16 code units; they are converted, so
-    offsets stay right after emoji and other characters outside the BMP.
-    Two Latin words joined by a hyphen also yield their concatenation
-    (co-ordination -> coordination) at the first word's position.
-    """
+class WordTokenizer(Tokenizer):
+    """Whoosh tokens of :func:`search.words.text_words`: surface forms, function words dropped (or flagged
+    ``stopped`` when ``removestops`` is false, keeping positions for phrases)."""
 
     def __init__(self, locale: str = "root") -> None:
         self.locale = locale
-
-    def __getstate__(self):
-        return {"locale": self.locale}
-
-    def __setstate__(self, state):
-        self.locale = state["locale"]
 
     def __eq__(self, other):
         return type(other) is type(self) and other.locale == self.locale
 
     def __hash__(self):
         return hash((type(self), self.locale))
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every word in ``text``."""
-        iterator = _break_iterator(self.locale)
-        iterator.setText(text)
-        boundaries = []
-        start = iterator.first()
-        for end in iterator:
-            if iterator.getRuleStatus() >= 100:  # UBRK_WORD_NONE_LIMIT: a word, number or letter run
-                boundaries.append((start, end))
-            start = end
-        if not text.isascii() and _ASTRAL.search(text):
-            to_py = _utf16_to_python(text)
-            boundaries = [(to_py(s), to_py(e)) for s, e in boundaries]
-        spans: list[tuple[int, int]] = []
-        for s, e in boundaries:
-            # Only quote marks between two Hebrew words: one acronym (צה''ל).
-            if (
-                spans
-                and 0 < s - spans[-1][1] <= 2
-                and text[spans[-1][1]] in _QUOTES
-                and _joins_acronym(text, spans[-1], s)
-            ):
-                spans[-1] = (spans[-1][0], e)
-            else:
-                spans.append((s, e))
-        return spans
 
     def __call__(
         self,
@@ -102,123 +56,17 @@ class IcuTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
-        for text, pos, s, e in self.words(value, tokenize):
-            yield _token(text, start_pos + pos, start_char + s, start_char + e, positions, chars, removestops, mode)
-
-    def words(self, value: str, tokenize: bool = True):
-        """(text, position, start, end) of every word: what the tokens are made of, without making them."""
-        spans = self.spans(value) if tokenize else [(0, len(value))]
-        for pos, (s, e) in enumerate(spans):
-            yield value[s:e], pos, s, e
-            if pos and value[spans[pos - 1][1] : s] in _HYPHENS and _latin(value[s]) and _latin(value[s - 2]):
-                ps = spans[pos - 1][0]
-                yield value[ps : s - 1] + value[s:e], pos - 1, ps, e
-
-
-_THREAD = threading.local()
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def _break_iterator(locale: str):
-    """An ICU word break iterator for this thread (they are not thread-safe, and costly to create)."""
-    import icu
-
-    iterators = getattr(_THREAD, "iterators", None)
-    if iterators is None:
-        iterators = _THREAD.iterators = {}
-    if locale not in iterators:
-        iterators[locale] = icu.BreakIterator.createWordInstance(icu.Locale(locale))
-    return iterators[locale]
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
-
-
-def _token(text, pos, startchar, endchar, positions, chars, removestops, mode) -> Token:
-    token = Token(positions, chars, removestops=removestops, mode=mode)
-    token.text = text
-    token.original = text
-    token.boost = 1.0
-    token.stopped = False
-    token.pos = pos
-    token.startchar = startchar
-    token.endchar = endchar
-    return token
-
-
-def _joins_acronym(text: str, previous: tuple[int, int], start: int) -> bool:
-    """True when only quote marks stand between two Hebrew words (צה''ל, צה"ל)."""
-    gap = text[previous[1] : start]
-    before = text[previous[1] - 1] if previous[1] else ""
-    before = before if before not in _QUOTES else text[previous[1] - 2 : previous[1] - 1]
-    return (
-        0 < len(gap) <= 2
-        and all(ch in _QUOTES for ch in gap)
-        and _is_hebrew_letter(before or " ")
-        and _is_hebrew_letter(text[start])
-    )
-
-
-def _utf16_to_python(text: str):
-    table = []
-    for index, ch in enumerate(text):
-        table.append(index)
-        if ord(ch) >= 0x10000:
-            table.append(index)
-    table.append(len(text))
-    return lambda i: table[i]
-
-
-def _acronym(word: str) -> bool:
-    """CRM, KPI, IT: all-capital Latin acronyms, which are never stop words."""
-    return word.isascii() and word.isupper() and len(word) >= 2
-
-
-def _has_text(form: str) -> bool:
-    return any(ch.isalnum() for ch in form)
-
-
-def _is_stop(form: str, acronym: bool, stops: frozenset[str]) -> bool:
-    return not acronym and (len(form) <= 1 or form in stops)
-
-
-class SurfaceFilter(Filter):
-    """Replaces each token's text with its :func:`surface` form; drops tokens with nothing left."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __call__(self, tokens):
-        for t in tokens:
-            original = t.text
-            t.text = surface(original)
-            t.acronym = _acronym(original)
-            if _has_text(t.text):
-                yield t
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """Function words of the three languages, in surface form (stopwords-iso lists and Whoosh's English list)."""
-    words = set(STOP_WORDS) | set(stopwordsiso.stopwords("he")) | set(stopwordsiso.stopwords("ar"))
-    return frozenset(surface(w) for w in words)
-
-
-class StopFilter(Filter):
-    """Drops function words and one-letter tokens, keeping positions (for phrases) as they were."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __call__(self, tokens):
-        stops = stop_words()
-        for t in tokens:
-            if not _is_stop(t.text, getattr(t, "acronym", False), stops):
-                yield t
-            elif not t.removestops:
-                t.stopped = True
-                yield t
+        for word in text_words(value, self.locale, tokenize):
+            if word.stop and removestops:
+                continue
+            token = Token(positions, chars, removestops=removestops, mode=mode)
+            token.text = token.original = word.form
+            token.boost = 1.0
+            token.stopped = word.stop
+            token.pos = start_pos + word.position
+            token.startchar = start_char + word.start
+            token.endchar = start_char + word.end
+            yield token
 
 
 #: Words whose readings are kept, process-wide. Each entry weighs 0.3 to 1.3 KB (a Hebrew or Arabic word
@@ -236,7 +84,7 @@ def variants(text: str) -> tuple[str, ...]:
     word = deep(text)
     if not word:
         return ()
-    found = {"he": hebrew.variants, "ar": arabic.variants}.get(script(word), english.variants)(word)
+    found = language_of(word).variants(word)
     found.discard(word)
     return (word, *sorted(found))
 
@@ -247,8 +95,25 @@ def core_variants(text: str) -> frozenset[str]:
     word = deep(text)
     if not word:
         return frozenset()
-    core = {"he": hebrew.core_variants, "ar": arabic.core_variants}.get(script(word), english.variants)(word)
-    return frozenset(core)
+    return frozenset(language_of(word).core_variants(word))
+
+
+#: Query words whose readings' kinds are kept (queries only: ranking): at most about 6 MiB.
+KINDS_CACHED = 4_096
+
+
+@lru_cache(maxsize=KINDS_CACHED)
+def query_readings(text: str) -> MappingProxyType:
+    """Each reading a surface query word is searched under, with its kind (``search/languages/kinds.py``):
+    the readings it is indexed under, and its readings as a verb."""
+    word = deep(text)
+    if not word:
+        return MappingProxyType({})
+    language = language_of(word)
+    kinds = dict(language.reading_kinds(word))
+    for form in language.verb_readings(word):
+        put(kinds, form, VERB)
+    return MappingProxyType(kinds)
 
 
 class VariantFilter(Filter):
@@ -271,30 +136,13 @@ class VariantFilter(Filter):
 
 @cache
 def surface_analyzer(lang: str):
-    """Exact fields: the surface form of each word (one chain per language, shared: it keeps no state)."""
-    return IcuTokenizer(lang) | SurfaceFilter() | StopFilter()
+    """Exact fields: the surface form of each word (one per language, shared: it keeps no state)."""
+    return WordTokenizer(lang)
 
 
 def stem_analyzer(lang: str):
     """Stemmed fields: the deep form of each word and all its readings."""
-    return IcuTokenizer(lang) | SurfaceFilter() | StopFilter() | VariantFilter()
-
-
-@lru_cache(maxsize=8)
-def surface_words(text: str, lang: str) -> tuple[tuple[str, int], ...]:
-    """(surface form, position) of every indexed word of ``text``: what each field of a part starts from.
-
-    An article part is indexed into two fields; the few most recent texts
-    are kept, so each is tokenized once.
-    """
-    # The surface analyzer's chain (SurfaceFilter, then StopFilter dropping stop words), without Token objects.
-    stops = stop_words()
-    out = []
-    for word, pos, _, _ in IcuTokenizer(lang).words(text):
-        form = surface(word)
-        if _has_text(form) and not _is_stop(form, _acronym(word), stops):
-            out.append((form, pos))
-    return tuple(out)
+    return WordTokenizer(lang) | VariantFilter()
 
 
 @dataclass(frozen=True)
@@ -311,9 +159,26 @@ class AnalyzedTerm:
 def analyze(text: str, lang: str) -> list[AnalyzedTerm]:
     """Every term ``text`` is indexed and searched under (surface form, then each other reading)."""
     found: dict[tuple[str, int], AnalyzedTerm] = {}
-    for kind, analyzer in (("surface", surface_analyzer(lang)), ("stem", stem_analyzer(lang))):
-        for t in analyzer(text, positions=True, chars=True, mode="query"):
-            key = (t.text, t.pos)
-            if key not in found:
-                found[key] = AnalyzedTerm(t.text, t.startchar, t.endchar, t.pos, kind)
+    for word in text_words(text, lang):
+        if word.stop:
+            continue
+        for i, term in enumerate((word.form, *variants(word.form))):
+            if (term, word.position) not in found:
+                kind = "surface" if i == 0 else "stem"
+                found[(term, word.position)] = AnalyzedTerm(term, word.start, word.end, word.position, kind)
     return sorted(found.values(), key=lambda a: (a.position, a.kind != "surface", a.start))
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "AnalyzedTerm",
+    "VariantFilter",
+    "WordTokenizer",
+    "analyze",
+    "core_variants",
+    "query_readings",
+    "stem_analyzer",
+    "stop_words",
+    "surface_analyzer",
+    "variants",
+]

@@ -1,22 +1,24 @@
-"""Snippets: a window of an article's text with the matched words in ``<mark>``.
+"""Which words of an article's text a query matches, and where: what snippets mark.
 
-The text is analyzed with the same chain as the index, so a word is marked
-exactly when the search matched it, and the marks land on the original
-characters (vowel marks and prefixes included).
+The text's words are found as the index finds them
+(:func:`search.words.text_words`), so a word is marked exactly when the
+search matched it, and the marks land on the original characters (vowel
+marks and prefixes included). Texts shown often are kept analyzed in a
+:class:`RecentTexts`, which each build holds (``search/live.py``).
+:mod:`search.snippets` chooses the passages and writes the HTML.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import threading
-from html import escape
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from .analysis import IcuTokenizer, variants
+from .analysis import variants
 from .lru import LRU
-from .normalize import surface
+from .words import text_words
 
-SNIPPET_CHARS = 220
 #: Article texts kept analyzed for snippets: at most this many, and at most TEXT_CHARS_KEPT characters of
 #: text. An analysis weighs 45 to 90 bytes per character of its text (``scripts/cachesizes.py``), so
 #: about 35 MiB at most; the real knowledge base's 63 texts (about 225,000 characters) all fit.
@@ -24,61 +26,112 @@ TEXTS_KEPT = 256
 TEXT_CHARS_KEPT = 400_000
 #: Times a text is scanned before it is kept analyzed.
 ADMIT_AFTER = 3
-#: Lines with matches read before a snippet window is chosen.
+#: Lines (paragraphs, list items, headings) with matches read before the best passages are chosen: a text
+#: shown for the first times is scanned that far (at 1,000 articles, 3 lines instead of 2 doubled the
+#: benchmark's p50).
 MATCHED_LINES = 2
+#: Query words this short (deep form) mark a word only when it is the word itself with at most
+#: SHORT_PREFIX letters before it (IT is not marked inside "its", משק not inside "ממשקים").
+SHORT_WORD = 3
+SHORT_PREFIX = 2
+#: What a marked word is: the query's own surface form, or a reading of one of its words.
+EXACT, READING = 2, 1
+
+
+class Match(NamedTuple):
+    """One word of a text the query matches."""
+
+    start: int
+    end: int
+    line: int  # the line (paragraph, list item, heading) it is on
+    form: str  # its surface form
+    kind: int  # EXACT or READING
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a query marks: its words' surface forms, their readings (and the terms its search looked
+    for), and the deep forms of its short words (``short``), which mark only themselves."""
+
+    surfaces: frozenset[str]
+    readings: frozenset[str]
+    short: frozenset[str] = frozenset()
+
+    def judge(self, form: str) -> int:
+        """EXACT, READING or 0 for a surface form of the text."""
+        if form in self.surfaces:
+            return EXACT
+        forms = variants(form)
+        if not self.readings.isdisjoint(forms) or any(_short_hit(forms, q) for q in self.short):
+            return READING
+        return 0
+
+    def keys(self, form: str) -> frozenset[str]:
+        """The query's forms a matching text word stands for (one mark each per snippet)."""
+        forms = variants(form)
+        found = {form} & self.surfaces | self.readings.intersection(forms)
+        return frozenset(found | {q for q in self.short if _short_hit(forms, q)})
+
+
+def _short_hit(forms: tuple[str, ...], short: str) -> bool:
+    """True when a text word (its readings, deep form first) is the short query word with at most
+    :data:`SHORT_PREFIX` letters before it."""
+    deep = forms[0] if forms else ""
+    return deep == short or (deep.endswith(short) and len(deep) - len(short) <= SHORT_PREFIX and short in forms)
 
 
 def matches(
     text: str,
     lang: str,
-    surfaces: frozenset[str],
-    readings: frozenset[str],
+    marks: Marks,
+    texts: RecentTexts | None = None,
     lines: int = MATCHED_LINES,
-    verdicts: dict[str, bool] | None = None,
-) -> list[tuple[int, int]]:
-    """(start, end) of each word of ``text`` the query matches (the same words the analyzers see).
+    verdicts: dict[str, int] | None = None,
+) -> list[Match]:
+    """Each word of ``text`` the query matches, in text order (the same words the analyzers see).
 
-    Only the first ``lines`` lines (paragraphs, list items) with matches
-    count: a snippet shows one window, near the top of what matched.
-    ``verdicts`` (word -> matches) may be shared by the texts of one search.
+    Only the first ``lines`` lines with matches count. ``texts`` keeps the
+    texts shown often analyzed (none: every text is scanned); ``verdicts``
+    (word -> kind of match) may be shared by the texts of one search.
     """
-    analyzed = _RECENT.analyzed(text, lang)
+    analyzed = texts.analyzed(text, lang) if texts is not None else None
     if analyzed is None:
-        return _scan(text, lang, surfaces, readings, lines, {} if verdicts is None else verdicts)
-    return _look_up(analyzed, surfaces, readings, lines)
+        return _scan(text, lang, marks, lines, {} if verdicts is None else verdicts)
+    return _look_up(analyzed, marks, lines)
 
 
-def _look_up(analyzed, surfaces, readings, lines: int) -> list[tuple[int, int]]:
+def _look_up(analyzed, marks: Marks, lines: int) -> list[Match]:
     """:func:`matches` for a text kept analyzed: the query's forms are looked up."""
     places, by_reading = analyzed
-    matched = {w for w in surfaces if w in places}
-    for reading in readings:
+    matched = {w for w in marks.surfaces if w in places}
+    for reading in marks.readings:
         matched.update(by_reading.get(reading, ()))
+    for short in marks.short:
+        matched.update(w for w in by_reading.get(short, ()) if _short_hit(variants(w), short))
+    kinds = {w: marks.judge(w) for w in matched}
     kept_lines: set[int] = set()
-    spans = []
-    for start, end, line in heapq.merge(*(places[word] for word in matched)):  # in text order, read lazily
+    found = []
+    for start, end, line, word in heapq.merge(*(places[word] for word in matched)):  # in text order, lazily
         if line not in kept_lines:
             if len(kept_lines) >= lines:
                 break
             kept_lines.add(line)
-        spans.append((start, end))
-    return spans
+        found.append(Match(start, end, line, word, kinds[word]))
+    return found
 
 
-def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, bool]) -> list[tuple[int, int]]:
+def _scan(text: str, lang: str, marks: Marks, lines: int, seen: dict[str, int]) -> list[Match]:
     """:func:`matches` for a text seen for the first time: read a line at a time, stop after ``lines``."""
-    found: list[tuple[int, int]] = []
+    found: list[Match] = []
     matched_lines = 0
-    for _, offset, line, spans in _lines(text, lang):
+    for number, offset, words in _lines(text, lang):
         before = len(found)
-        for start, end in spans:
-            text_word = line[start:end]
-            hit = seen.get(text_word)
-            if hit is None:
-                word = surface(text_word)
-                hit = seen[text_word] = word in surfaces or not readings.isdisjoint(variants(word))
-            if hit:
-                found.append((offset + start, offset + end))
+        for word, start, end in words:
+            kind = seen.get(word)
+            if kind is None:
+                kind = seen[word] = marks.judge(word)
+            if kind:
+                found.append(Match(offset + start, offset + end, number, word, kind))
         if len(found) > before:
             matched_lines += 1
             if matched_lines >= lines:
@@ -87,21 +140,27 @@ def _scan(text: str, lang: str, surfaces, readings, lines: int, seen: dict[str, 
 
 
 def _lines(text: str, lang: str):
-    """(line number, offset, line, word spans in the line) for each line of ``text``, tokenized as it is read."""
-    tokenizer = IcuTokenizer(lang)
+    """(line number, offset, its words as (surface form, start, end)) for each line of ``text``,
+    its words found as it is read (function words left out: they are never searched; a hyphen-joined
+    word's whole left out too: its parts are marked)."""
     offset = 0
     for number, line in enumerate(text.split("\n")):
-        yield number, offset, line, tokenizer.spans(line)
+        words, end = [], 0
+        for w in text_words(line, lang):
+            if not w.stop and w.start >= end:
+                words.append((w.form, w.start, w.end))
+                end = w.end
+        yield number, offset, words
         offset += len(line) + 1
 
 
-def analyze_text(text: str, lang: str) -> tuple[dict[str, list[tuple[int, int, int]]], dict[str, list[str]]]:
-    """The words of ``text``: where each surface form occurs (start, end, line number), and the forms under
-    each reading (so a query's handful of readings is looked up instead of every word being judged)."""
-    places: dict[str, list[tuple[int, int, int]]] = {}
-    for number, offset, line, spans in _lines(text, lang):
-        for s, e in spans:
-            places.setdefault(surface(line[s:e]), []).append((offset + s, offset + e, number))
+def analyze_text(text: str, lang: str) -> tuple[dict[str, list[tuple[int, int, int, str]]], dict[str, list[str]]]:
+    """The words of ``text``: where each surface form occurs (start, end, line number, the form), and the
+    forms under each reading (so a query's handful of readings is looked up instead of every word judged)."""
+    places: dict[str, list[tuple[int, int, int, str]]] = {}
+    for number, offset, words in _lines(text, lang):
+        for word, s, e in words:
+            places.setdefault(word, []).append((offset + s, offset + e, number, word))
     by_reading: dict[str, list[str]] = {}
     for word in places:
         for reading in variants(word):
@@ -150,50 +209,3 @@ class RecentTexts:
                     self._kept.pop(key)
                 elif kept is not None:
                     kept[2] = False
-
-
-def retire_texts() -> None:
-    """:meth:`RecentTexts.retire` on the texts kept for snippets (called when a new build is opened)."""
-    _RECENT.retire()
-
-
-_RECENT = RecentTexts()
-
-
-def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
-    """HTML: the window of ``text`` holding the most matches, escaped, matches in ``<mark>``."""
-    if not spans:
-        return escape(_clip(text, 0, width))
-    ends = [e for _, e in spans]  # spans are words in text order: their ends ascend too
-    best, best_count = 0, -1
-    for i, (start, _) in enumerate(spans):
-        count = bisect.bisect_right(ends, start + width) - i
-        if count > best_count:
-            best, best_count = i, count
-    start = spans[best][0]
-    # Open the window a little before the first match, at a word boundary.
-    lead = max(0, start - width // 4)
-    if lead > 0:
-        space = text.rfind(" ", 0, lead + 1)
-        lead = space + 1 if space >= 0 and start - space < width // 2 else lead
-    end = min(len(text), lead + width)
-    if end < len(text):
-        space = text.rfind(" ", lead, end)
-        end = space if space > start else end
-    inside = [(s, e) for s, e in spans if s >= lead and e <= end]
-    out, cursor = [], lead
-    for s, e in inside:
-        out.append(escape(text[cursor:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
-        cursor = e
-    out.append(escape(text[cursor:end]))
-    html = "".join(out).replace("\n", " ")
-    return ("… " if lead > 0 else "") + html + (" …" if end < len(text) else "")
-
-
-def _clip(text: str, start: int, width: int) -> str:
-    if len(text) <= width:
-        return text.replace("\n", " ")
-    end = text.rfind(" ", start, start + width)
-    end = end if end > start else start + width
-    return text[start:end].replace("\n", " ") + " …"

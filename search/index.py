@@ -33,9 +33,10 @@ from whoosh.system import pack_uint
 from kb.loader import fingerprint
 from kb.model import LANGUAGES, Article, KnowledgeBase
 
-from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer, surface_words, variants
+from .analysis import ANALYZER_VERSION, stem_analyzer, surface_analyzer, variants
 from .errors import IndexCorrupt, IndexMissing, IndexUnwritable
 from .live import CURRENT, META, BuildInfo, check_fresh, current_build, current_name, file_sizes, open_indexes
+from .words import text_words
 
 #: Searchable parts of an article, most important first (their weights: :data:`search.ranking.FIELD_WEIGHTS`).
 PARTS = ("title", "keywords", "summary", "headings", "body")
@@ -53,6 +54,7 @@ __all__ = [
     "META",
     "PARTS",
     "BuildInfo",
+    "PartText",
     "build",
     "check_fresh",
     "current_build",
@@ -64,12 +66,29 @@ __all__ = [
 ]
 
 
+class PartText(str):
+    """The text of one part of an article, given to both of the part's fields: the first field to index
+    it finds its words (:func:`search.words.text_words`), the second reads them from here."""
+
+    def words(self, lang: str) -> list[tuple[str, int]]:
+        """(surface form, position) of each indexed word (function words left out)."""
+        found = self.__dict__.get("_words")
+        if found is None or found[0] != lang:
+            found = self._words = (lang, [(w.form, w.position) for w in text_words(self, lang) if not w.stop])
+        return found[1]
+
+
+def _indexed_words(value, lang: str) -> list[tuple[str, int]]:
+    if isinstance(value, PartText):
+        return value.words(lang)
+    return [(w.form, w.position) for w in text_words(value, lang) if not w.stop]
+
+
 class ExactText(TEXT):
     """Surface forms with positions (exact matches, phrases).
 
-    Indexes what its analyzer would (the tests compare the two), but from
-    :func:`surface_words`, so the part's text is tokenized once for both of
-    its fields.
+    Indexes what Whoosh would with its analyzer (the tests compare the two),
+    from the words a :class:`PartText` already holds.
     """
 
     def __init__(self, lang: str) -> None:
@@ -78,7 +97,7 @@ class ExactText(TEXT):
 
     def index(self, value, **kwargs):
         positions = defaultdict(list)
-        for word, pos in surface_words(value, self.lang):
+        for word, pos in _indexed_words(value, self.lang):
             positions[word].append(pos)
         boost = self.format.field_boost
         for word, found in positions.items():
@@ -94,7 +113,7 @@ class ReadingText(TEXT):
 
     def index(self, value, **kwargs):
         counts: Counter[str] = Counter()
-        for word, n in Counter(word for word, _ in surface_words(value, self.lang)).items():
+        for word, n in Counter(word for word, _ in _indexed_words(value, self.lang)).items():
             for form in variants(word):
                 counts[form] += n
         boost = self.format.field_boost
@@ -134,8 +153,7 @@ def document_for(article: Article) -> dict:
         "text": article.text,
     }
     for part, value in parts.items():
-        doc[f"{part}_x"] = value
-        doc[f"{part}_s"] = value
+        doc[f"{part}_x"] = doc[f"{part}_s"] = PartText(value)  # one object: its words are found once
     return doc
 
 

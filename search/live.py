@@ -27,7 +27,7 @@ from kb.model import LANGUAGES
 
 from .analysis import ANALYZER_VERSION
 from .errors import IndexCorrupt, IndexMissing, IndexStale
-from .highlight import retire_texts
+from .highlight import RecentTexts
 from .lru import LRU
 from .scoring import BulkScorer
 from .typos import Lexicon
@@ -158,10 +158,22 @@ class Build:
     recent results (:attr:`results`, keyed on the query, its options and the
     glossary that expanded it) and instant-search answers
     (:attr:`suggestions`). Nothing of one build can answer for another.
+    The article texts kept analyzed for snippets (:attr:`texts`) are keyed
+    on the text itself: a new build takes its predecessor's, less those the
+    predecessor no longer showed (:meth:`RecentTexts.retire`).
     """
 
-    def __init__(self, info: BuildInfo, indexes: dict, cache_size: int, lexicon_fields: tuple = ()) -> None:
+    def __init__(
+        self,
+        info: BuildInfo,
+        indexes: dict,
+        cache_size: int,
+        lexicon_fields: tuple = (),
+        texts: RecentTexts | None = None,
+    ) -> None:
         self.info = info
+        #: Article texts kept analyzed for snippets.
+        self.texts = texts if texts is not None else RecentTexts()
         self.path = info.path
         self.indexes = indexes
         #: Recent results of this build: (query, lang, limit, category, glossary) -> SearchResults.
@@ -280,13 +292,15 @@ class Live:
                 raise
             replaced = self._current
             self._drop(self._previous)
+            texts = None
+            if replaced is not None:
+                texts = replaced.texts
+                texts.retire()  # an edited article's old text, or a deleted one's, is let go now
             self._current, self._previous, self._refused = (
-                Build(info, indexes, self.cache_size, self.lexicon_fields),
+                Build(info, indexes, self.cache_size, self.lexicon_fields, texts),
                 replaced,
                 None,
             )
-            if replaced is not None:
-                retire_texts()
             return self._current
 
     @staticmethod

@@ -63,7 +63,7 @@ class SearchEngine:
             if cached is not None:
                 return cached
             budget = Budget()  # typo look-ups: how many words, and CPU time (see search/typos.py)
-            results = self._run(plan_query(raw, lang, glossary), build, limit, category, budget)
+            results = self.answer(plan_query(raw, lang, glossary), build, limit, category, budget)
         except KBError:
             raise
         except Exception as exc:  # Whoosh fails in many ways on damaged files
@@ -82,8 +82,9 @@ class SearchEngine:
         combined, _ = self._scores(plan_query(raw, lang, self.glossary), build, Budget())
         return combined
 
-    def _run(self, query: QueryPlan, build: Build, limit: int, category: str | None, budget=None) -> SearchResults:
-        """The results of a planned query on one build (scores, hits and suggestion all from that build)."""
+    def answer(self, query: QueryPlan, build: Build, limit: int, category: str | None, budget=None) -> SearchResults:
+        """The results of a planned query on one build (scores, hits and suggestion all from that build; no
+        cache): what :meth:`search` runs on the live build."""
         budget = budget or Budget()
         lang, plans = query.lang, query.languages
         searcher = build.searchers()[lang]
@@ -93,8 +94,8 @@ class SearchEngine:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
         ranked = best(combined, keys, limit)
-        surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
-        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
+        marks = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
+        hits = make_hits(ranked, combined, lang, searcher, target, marks, build.texts)
         total = int(np.count_nonzero(combined))
         suggestion = None
         if total < FEW_RESULTS:

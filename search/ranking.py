@@ -9,6 +9,12 @@ them). A part of the article weighs :data:`FIELD_WEIGHTS`; a document
 matching few of the query's words keeps :data:`COORDINATION` of its score;
 a match in another language's version of the article counts
 :data:`OTHER_LANGUAGE`.
+
+A reading counts by its kind (:data:`READING_KINDS`). When the query word
+is itself a word of the index, a reading that strips a prefix or a verb's
+tense prefix may land on another word (ממשק read as מ + משק): it counts
+:data:`STRIPPED_OF_A_WORD` less, and no article matching the word only
+through its readings scores above one matching the word itself.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as Q
 
+from .analysis import query_readings
 from .glossary import QueryWord
 from .index import PARTS
+from .languages.kinds import PREFIX, SKELETON, SUFFIX, VERB, WORD
 from .plan import Plan
 from .scoring import BulkScorer
 from .typos import Budget, Lexicon, near, reach
@@ -30,6 +38,14 @@ assert tuple(FIELD_WEIGHTS) == PARTS, "every part of the schema is weighed, in t
 #: A word's forms: its surface form, a reading of it, a glossary synonym (times the form it matches),
 #: a near spelling of an unknown word.
 EXACT, READING, SYNONYM, FUZZY = 1.0, 0.6, 0.45, 0.3
+#: A reading's share of :data:`READING` by its kind: the word's own deep form, an inflection, a prefix
+#: removed, a verb's tense prefix removed, a skeleton.
+READING_KINDS: dict[str, float] = {WORD: 1.0, SUFFIX: 1.0, PREFIX: 1.0, VERB: 0.7, SKELETON: 1.0}
+#: The share a prefix or tense-prefix reading keeps when the whole word is a word of the index.
+STRIPPED_OF_A_WORD = 0.5
+#: An article matching a word only through its readings scores at most this share of the lowest score of
+#: those matching the word itself.
+UNDER_THE_WORD = 0.95
 #: Parts where an exact form scores above a reading (in the long body, telling them apart costs more than
 #: it gains: the body's exact field serves phrases).
 EXACT_PARTS = ("title", "keywords", "summary", "headings")
@@ -47,23 +63,28 @@ COORDINATION = 0.5
 SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
 
 
-def word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, near: list[str]):
+def word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, near: list[str], own: bool = False):
     """Or over the parts of the article; in each part the best of the word's forms counts.
 
     Only forms the index holds become term queries: a Hebrew or Arabic word
     has a dozen readings, most of which match nothing. A glossary synonym
     weighs less and is looked for where an article names its subject.
     ``near``: near spellings of a word none of whose forms the index holds.
-    Returns the query (None: nothing to look for) and whether some form was held.
+    ``own``: only the word itself (its surface and deep forms).
+    Returns the query (None: nothing to look for), whether some form was held, and whether the word
+    itself is a word of the index.
     """
     scale, parts = (SYNONYM, SYNONYM_PARTS) if synonym else (1.0, tuple(FIELD_WEIGHTS))
+    kinds = query_readings(word.surface)
+    verbs = sorted(r for r, kind in kinds.items() if kind == VERB)
+    whole = any(scorer.has(searcher, f"{part}_s", word.deep) for part in parts)
     present = {
         # Skeletons (ktiv male/haser, long vowels, typos) are looked for in the short parts; in the body
         # they match too many unrelated words for what they add.
         part: [
             r
-            for r in sorted(word.readings if part in SKELETON_PARTS else word.core)
-            if scorer.has(searcher, f"{part}_s", r)
+            for r in [*sorted(word.readings if part in SKELETON_PARTS else word.core), *verbs]
+            if (not own or r == word.deep) and scorer.has(searcher, f"{part}_s", r)
         ]
         for part in parts
     }
@@ -71,13 +92,36 @@ def word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, nea
     per_part = []
     for part in parts:
         weight = FIELD_WEIGHTS[part]
-        forms = [Q.Term(f"{part}_s", r, boost=weight * READING * scale) for r in present[part]]
+        forms = [
+            Q.Term(f"{part}_s", r, boost=weight * READING * scale * _share(kinds, r, whole)) for r in present[part]
+        ]
         forms += [Q.Term(f"{part}_s", t, boost=weight * FUZZY * scale) for t in ([] if known else near)]
         if forms and part in EXACT_PARTS and scorer.has(searcher, f"{part}_x", word.surface):
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
-    return (Q.Or(per_part) if per_part else None), known
+    return (Q.Or(per_part) if per_part else None), known, whole
+
+
+def _share(kinds, reading: str, whole: bool) -> float:
+    kind = kinds.get(reading, WORD)
+    return READING_KINDS[kind] * (STRIPPED_OF_A_WORD if whole and kind in (PREFIX, VERB) else 1.0)
+
+
+def below_the_word(scores: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """``scores`` with the articles that match only through readings scaled to score below the lowest of
+    those matching the word itself (``own``: :data:`UNDER_THE_WORD` of it at most), their order kept."""
+    has_own = own > 0
+    through_readings = (scores > 0) & ~has_own
+    if not has_own.any() or not through_readings.any():
+        return scores
+    ceiling = scores[has_own].min() * UNDER_THE_WORD
+    top = scores[through_readings].max()
+    if top <= ceiling:
+        return scores
+    scaled = scores.copy()
+    scaled[through_readings] *= ceiling / top
+    return scaled
 
 
 @dataclass(frozen=True)
@@ -101,10 +145,14 @@ def compiled_word(
     """
 
     def compile_word(near: list[str]) -> Word:
-        query, known = word_query(word, searcher, scorer, synonym, near)
+        query, known, whole = word_query(word, searcher, scorer, synonym, near)
         if query is None:
             return Word(None, frozenset(), None, known)
         scores = scorer.scores(searcher, query)
+        if whole and not synonym:
+            own_query = word_query(word, searcher, scorer, synonym, [], own=True)[0]
+            if own_query is not None:
+                scores = below_the_word(scores, scorer.scores(searcher, own_query))
         scores.flags.writeable = False
         terms = frozenset((t.fieldname, t.text) for t in query.leaves())
         return Word(query, terms, scores, known)
@@ -191,12 +239,16 @@ __all__ = [
     "FUZZY",
     "OTHER_LANGUAGE",
     "READING",
+    "READING_KINDS",
     "SHORT_FIELDS",
     "SKELETON_PARTS",
+    "STRIPPED_OF_A_WORD",
     "SYNONYM",
     "SYNONYM_PARTS",
+    "UNDER_THE_WORD",
     "Compiled",
     "Word",
+    "below_the_word",
     "best",
     "compile_plan",
     "compiled_word",

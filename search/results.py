@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from kb.model import article_url
 
-from .highlight import matches, snippet
+from .highlight import SHORT_WORD, Marks, matches
+from .snippets import clip, snippet
+from .words import text_words
 
 #: Fewer results than this and the search offers a "did you mean".
 FEW_RESULTS = 3
@@ -62,33 +64,52 @@ class SearchResults:
         }
 
 
-def match_terms(words, terms: frozenset) -> tuple[frozenset[str], frozenset[str]]:
-    """The forms that count as a match in snippets: what the query searched for, near spellings included.
+def match_terms(words, terms: frozenset) -> Marks:
+    """What snippets mark: the forms the query searched for, near spellings included.
 
     ``words``: the query words and glossary synonyms searched; ``terms``: the
-    (field, term) pairs their queries looked for.
+    (field, term) pairs their queries looked for. A short word
+    (:data:`search.highlight.SHORT_WORD` letters) marks only itself, with a
+    prefix letter or two, not the words its readings reach.
     """
-    surfaces, readings = set(), set()
+    surfaces, readings, short, short_readings = set(), set(), set(), set()
     for word in words:
         surfaces.add(word.surface)
-        readings |= word.readings
-    readings |= {term for name, term in terms if name.endswith("_s")}
-    return frozenset(surfaces), frozenset(readings)
+        if len(word.deep) <= SHORT_WORD:
+            short.add(word.deep)
+            short_readings |= word.readings
+        else:
+            readings |= word.readings
+    readings |= {term for name, term in terms if name.endswith("_s") and term not in short_readings}
+    return Marks(frozenset(surfaces), frozenset(readings), frozenset(short))
 
 
-def hit_snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str, bool]) -> str:
-    """The first passage of the text (else the summary) with a match marked; the summary's start when none."""
+def hit_snippet(stored: dict, lang: str, marks: Marks, verdicts: dict[str, int], texts=None, title_words=None) -> str:
+    """The best passages of the text (else the summary) with the query's words marked; the summary's
+    start when none matches. ``texts``: the build's :class:`search.highlight.RecentTexts`;
+    ``title_words``: the title's surface forms (found here when not given)."""
+    title = stored["title"]
+    if title_words is None:
+        title_words = [w.form for w in text_words(title, lang) if not w.stop]
+    title_keys = frozenset().union(*(marks.keys(w) for w in title_words if marks.judge(w)))
     for name in ("text", "summary"):
-        spans = matches(stored[name], lang, surfaces, readings, verdicts=verdicts)
-        if spans:
-            return snippet(stored[name], spans)
-    return snippet(stored["summary"], [])
+        found = matches(stored[name], lang, marks, texts, verdicts=verdicts)
+        html = snippet(stored[name], found, marks, title=title, title_keys=title_keys) if found else None
+        if html is not None:
+            return html
+    return clip(stored["summary"])
 
 
-def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -> tuple[SearchHit, ...]:
-    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer."""
+def make_hits(ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=None) -> tuple[SearchHit, ...]:
+    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer,
+    the texts analyzed for snippets by ``texts`` (the build's :class:`search.highlight.RecentTexts`)."""
     hits = []
-    verdicts: dict[str, bool] = {}  # which words of the texts match, shared by this search's snippets
+    verdicts: dict[str, int] = {}  # which words of the texts match, shared by this search's snippets
+
+    def title_words(docnum: int, stored: dict) -> tuple[str, ...]:  # kept per build: each title tokenized once
+        title = stored["title"]
+        return scorer.remember(("title", docnum), lambda: tuple(w.form for w in text_words(title, lang) if not w.stop))
+
     for docnum in ranked:
         stored = scorer.remember(("stored", docnum), lambda d=docnum: searcher.stored_fields(d))
         hits.append(
@@ -99,8 +120,8 @@ def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -
                 url=article_url(lang, stored["id"]),
                 category=stored["category"],
                 snippet=scorer.remember(
-                    ("snippet", docnum, surfaces, readings),
-                    lambda s=stored: hit_snippet(s, lang, surfaces, readings, verdicts),
+                    ("snippet", docnum, marks),
+                    lambda s=stored, d=docnum: hit_snippet(s, lang, marks, verdicts, texts, title_words(d, s)),
                 ),
                 score=round(float(scores[docnum]), 4),
             )

@@ -91,6 +91,11 @@ class BulkScorer:
         self._terms = LRU(max_postings, weight=lambda found: max(least, len(found[0])))
         self._remembered = LRU(max(64, min(MAX_REMEMBERED, MAX_CACHED_SCORES // max(self.size, 1))))
 
+    @property
+    def postings_held(self) -> int:
+        """Postings the term cache holds now (each absent term counts as a share of the bound)."""
+        return self._terms.held
+
     # -- terms ---------------------------------------------------------------
 
     def term(self, searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -19,9 +19,9 @@ from typing import NamedTuple
 
 from kb.model import Article, Heading
 
-from . import arabic, hebrew
-from .analysis import IcuTokenizer
-from .normalize import deep, script, surface
+from .languages import language_of
+from .normalize import deep, surface
+from .words import IcuTokenizer
 
 #: A form with prefix letters stripped keeps at least this many letters.
 MIN_STRIPPED = 3
@@ -29,17 +29,12 @@ MIN_STRIPPED = 3
 SCANNED = 64
 #: Words of the texts whose forms are kept, process-wide (articles share most of their words).
 WORDS_CACHED = 16_384
-_STRIP = {"he": hebrew.prefix_readings, "ar": arabic.prefix_readings}
 
 
 def prefix_forms(word: str) -> set[str]:
     """A folded word and the same without each legal run of Hebrew or Arabic prefix letters (והלקו -> הלקו,
     לקו; والعم -> العم)."""
-    strip = _STRIP.get(script(word))
-    found = {word}
-    if strip:
-        found |= {form for form in strip(word) if len(form) >= MIN_STRIPPED}
-    return found
+    return {word} | {form for form in language_of(word).prefix_readings(word) if len(form) >= MIN_STRIPPED}
 
 
 @lru_cache(maxsize=WORDS_CACHED)

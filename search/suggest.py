@@ -30,7 +30,6 @@ from whoosh import query as Q
 from kb.errors import KBError
 from kb.model import KnowledgeBase, article_url
 
-from .analysis import IcuTokenizer
 from .errors import BadQuery, IndexCorrupt
 from .glossary import analyze_words
 from .normalize import deep, surface
@@ -39,6 +38,7 @@ from .query import SearchEngine
 from .ranking import COORDINATION, EXACT, FIELD_WEIGHTS, READING, best
 from .sections import Sections, prefix_forms
 from .typos import Budget
+from .words import IcuTokenizer
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,11 @@ disagree for long. Content that fails to load is logged and the previous
 content goes on serving.
 
 Only the process that prepares the index (``kb serve``, before any worker
-starts) builds it or refuses to start. A worker forked from it starts from
-the content the index was prepared with and follows the live index: content
-changed since (an editor at work) is logged once as a stale index, never a
-reason to stop.
+starts) builds it or refuses to start. Its own :class:`Library` (one process)
+takes what was prepared as it is, without loading or checking again. A worker
+forked from it starts from the content the index was prepared with and
+follows the live index: content changed since (an editor at work) is logged
+once as a stale index, never a reason to stop.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from search.query import open_live
 
 log = logging.getLogger(__name__)
 
-#: Index folders prepared in this process: (its id, the content prepared from, the build then current).
-#: Inherited by forked workers, which tell from the id that they are not the preparing process.
-_PREPARED: dict[Path, tuple[int, KnowledgeBase, Path]] = {}
+#: Index folders prepared in this process: (its id, the content prepared from, the build then current,
+#: whether it was fresh). Inherited by forked workers, which tell from the id that they are not the
+#: preparing process; the preparing process's first :class:`Library` takes its entry.
+_PREPARED: dict[Path, tuple[int, KnowledgeBase, Path, bool]] = {}
 
 
 def prepare_index(kb: KnowledgeBase, index_dir: Path, content_dir: Path, auto_index: bool) -> bool:
@@ -59,7 +61,7 @@ def prepare_index(kb: KnowledgeBase, index_dir: Path, content_dir: Path, auto_in
                 raise
             log.warning("serving the search index as it is, possibly out of date: %s", exc)
             fresh = False
-    _PREPARED[Path(index_dir).resolve()] = (os.getpid(), kb, build_path)
+    _PREPARED[Path(index_dir).resolve()] = (os.getpid(), kb, build_path, fresh)
     return fresh
 
 
@@ -76,12 +78,17 @@ def _intact_build(index_dir: Path) -> Path | None:
 class Library:
     def __init__(self, content_dir: Path, index_dir: Path, auto_index: bool) -> None:
         self.content_dir = Path(content_dir)
-        prepared = _PREPARED.get(Path(index_dir).resolve())
+        key = Path(index_dir).resolve()
+        prepared = _PREPARED.get(key)
         if prepared is not None and prepared[0] != os.getpid():
             # A worker: the index was prepared before it was forked.
-            _, self._kb, self._synced = prepared
+            _, self._kb, self._synced, _ = prepared
             self.engine = open_live(Path(index_dir), self._kb)
             self._warn_if_stale(self.engine.refresh())
+        elif prepared is not None:
+            # The process that prepared it (kb serve, one process): content loaded and index checked once.
+            _, self._kb, self._synced, _ = _PREPARED.pop(key)
+            self.engine = open_live(Path(index_dir), self._kb)
         else:
             self._kb = load_strict(self.content_dir)
             fresh = prepare_index(self._kb, Path(index_dir), self.content_dir, auto_index)

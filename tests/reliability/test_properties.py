@@ -10,8 +10,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from search.analysis import analyze, surface_analyzer
-from search.highlight import matches, snippet
+from search.highlight import Marks, matches
 from search.normalize import deep, surface
+from search.snippets import clip, snippet
 from tests.reliability import FUZZ
 
 LANGS = ("he", "ar", "en")
@@ -140,12 +141,13 @@ def texts_with_queries(draw):
 @example(case=("<b>data</b> & <script>data</script>", "en", frozenset({"data"}), frozenset(), 220))
 def test_snippet_is_safe_html_with_flat_marks(case):
     text, lang, surfaces, readings, width = case
-    spans = matches(text, lang, surfaces, readings)
-    for start, end in spans:
+    found = matches(text, lang, Marks(surfaces, readings))
+    for start, end, *_ in found:
         assert 0 <= start < end <= len(text)
-    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
-    _check_snippet_html(snippet(text, spans, width=width))
-    _check_snippet_html(snippet(text, [], width=width))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found)), found
+    if found:
+        _check_snippet_html(snippet(text, found, width=width))
+    _check_snippet_html(clip(text, width=width))
 
 
 # ---------------------------------------------------------------------------

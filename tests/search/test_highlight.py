@@ -8,7 +8,8 @@ import pytest
 
 from kb.loader import load
 from search.glossary import analyze_words
-from search.highlight import RecentTexts, _look_up, _scan, analyze_text
+from search.highlight import Marks, RecentTexts, matches
+from search.snippets import snippet
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -19,23 +20,24 @@ QUERIES = {
 }
 
 
-def _terms(query: str, lang: str):
+def query_terms(query: str, lang: str) -> Marks:
     words = analyze_words(query, lang)
-    return frozenset(w.surface for w in words), frozenset(r for w in words for r in w.readings)
+    return Marks(frozenset(w.surface for w in words), frozenset(r for w in words for r in w.readings))
 
 
 @pytest.mark.parametrize("lang", ["he", "ar", "en"])
 @pytest.mark.parametrize("lines", [1, 3, 1000])
 def test_kept_analysis_marks_what_a_scan_marks(lang, lines):
     kb = load(CONTENT)
+    kept = RecentTexts(admit_after=1)  # every text kept analyzed the first time it is shown
     marked = 0
     for article in kb.in_language(lang):
-        analyzed = analyze_text(article.text, lang)
         for query in QUERIES[lang]:
-            surfaces, readings = _terms(query, lang)
-            scanned = _scan(article.text, lang, surfaces, readings, lines, {})
-            assert _look_up(analyzed, surfaces, readings, lines) == scanned
+            marks = query_terms(query, lang)
+            scanned = matches(article.text, lang, marks, None, lines)
+            assert matches(article.text, lang, marks, kept, lines) == scanned
             marked += len(scanned)
+    assert kept.analyzed(kb.in_language(lang)[0].text, lang) is not None
     assert marked > 50  # the queries do match these articles
 
 
@@ -54,15 +56,14 @@ def test_a_text_is_kept_only_after_it_comes_back():
 
 def test_marks_land_on_the_original_characters():
     text = "שורה ראשונה\nוהלקוחות שׁלנו משתמשים בַּמערכת"
-    surfaces, readings = _terms("לקוח מערכת", "he")
-    scanned = _scan(text, "he", surfaces, readings, 3, {})
-    for spans in (scanned, _look_up(analyze_text(text, "he"), surfaces, readings, 3)):
-        assert [text[s:e] for s, e in spans] == ["והלקוחות", "בַּמערכת"]
+    marks = query_terms("לקוח מערכת", "he")
+    kept = RecentTexts(admit_after=1)
+    for texts in (None, kept, kept):  # scanned, then analyzed and kept, then looked up in what was kept
+        found = matches(text, "he", marks, texts)
+        assert [text[m.start : m.end] for m in found] == ["והלקוחות", "בַּמערכת"]
 
 
 def test_snippet_keeps_vowel_marks_under_the_mark():
-    from search.highlight import matches, snippet
-
     text = "הַלָּקוֹחוֹת מרוצים"
-    spans = matches(text, "he", frozenset(), frozenset({"לקוחות"}))
-    assert snippet(text, spans) == "<mark>הַלָּקוֹחוֹת</mark> מרוצים"
+    found = matches(text, "he", Marks(frozenset(), frozenset({"לקוחות"})))
+    assert snippet(text, found) == "<mark>הַלָּקוֹחוֹת</mark> מרוצים"

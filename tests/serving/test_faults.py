@@ -180,5 +180,8 @@ def test_rebuilds_while_serving_leave_memory_and_open_files_flat(workers):
     assert len(rows) == (1 if workers == 1 else workers + 1)
     for row in rows:
         assert row["rebuilds"] == 25
-        assert row["fds_last"] <= row["fds_first"] + FD_JITTER, row  # a leaked build: 3 or more each time
+        # Open files are compared with their count after the first rebuild (steady state: the build before
+        # stays open beside the current one from then on), not at start-up; a leaked build adds 3 or more
+        # each time.
+        assert row["fds_last"] <= row["fds_first"] + FD_JITTER, row
         assert row["growth"] <= 0.10, row

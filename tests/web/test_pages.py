@@ -372,3 +372,26 @@ def test_a_bad_base_url_is_refused():
 
     with pytest.raises(ConfigError, match="KB_BASE_URL must be an http"):
         create_app({"KB_BASE_URL": "kb.example.com"})
+
+
+def test_one_process_prepares_the_index_once(corpus, tmp_path, monkeypatch):
+    """kb serve with one process: the library takes the content and index prepared at start-up as they are."""
+    from kb.loader import load_strict
+    from web import library
+
+    index = tmp_path / "index"
+    library.prepare_index(load_strict(corpus.root), index, corpus.root, auto_index=True)
+
+    def again(*args, **kwargs):
+        raise AssertionError("prepared twice")
+
+    monkeypatch.setattr(library, "load_strict", again)
+    monkeypatch.setattr(library, "prepare_index", again)
+    served = library.Library(corpus.root, index, auto_index=True)
+    assert served.search("goals", "en").hits
+    monkeypatch.undo()
+    # The preparation is taken once: a second library in this process prepares for itself.
+    calls = []
+    monkeypatch.setattr(library, "prepare_index", lambda *args: calls.append(args) or True)
+    library.Library(corpus.root, index, auto_index=True)
+    assert len(calls) == 1

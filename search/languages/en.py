@@ -6,6 +6,21 @@ import re
 from functools import lru_cache
 
 import Stemmer
+from whoosh.analysis import STOP_WORDS as _WHOOSH_STOP_WORDS
+
+from .kinds import SUFFIX, WORD
+
+CODE = "en"
+#: The fallback language: Latin words, and words of every script without a module of its own.
+RANGES: tuple[tuple[int, int], ...] = ()
+SURFACE_FOLDS: dict[int, str | None] = {}
+DEEP_FOLDS: dict[int, str | None] = {}
+#: Function words (Whoosh's English list).
+STOP_WORDS = frozenset(_WHOOSH_STOP_WORDS)
+#: Question words and the auxiliaries questions start with: never searched.
+QUESTION_WORDS = frozenset(
+    {"what", "why", "how", "when", "where", "who", "whom", "whose", "which", "do", "does", "did"}
+)
 
 # British -> American endings, applied to words long enough that the rule
 # cannot turn one common word into another (four/for, hour/hor).
@@ -54,3 +69,24 @@ def variants(word: str) -> set[str]:
     american = americanize(word)
     stem = _stemmer().stemWord
     return {word, american, stem(word), stem(american)}
+
+
+#: English has no skeletons: its core readings are all its readings.
+core_variants = variants
+
+
+def reading_kinds(word: str) -> dict[str, str]:
+    """:func:`variants` with their kinds: the word, then its spelling and stems as inflections."""
+    kinds = dict.fromkeys(variants(word), SUFFIX)
+    kinds[word] = WORD
+    return kinds
+
+
+def verb_readings(word: str) -> set[str]:
+    """None: the stems above already meet a verb's nouns where English spells them alike."""
+    return set()
+
+
+def prefix_readings(word: str) -> set[str]:
+    """English writes no prefix letters onto its words: nothing to strip."""
+    return set()

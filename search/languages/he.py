@@ -9,6 +9,32 @@ still rank first.
 
 from __future__ import annotations
 
+from kb.text import HEBREW_RANGES
+
+from .kinds import PREFIX, SKELETON, SUFFIX, WORD, core, put
+
+CODE = "he"
+RANGES = HEBREW_RANGES
+#: Geresh and gershayim as their ASCII look-alikes (the acronym marks are then dropped by the deep folds).
+SURFACE_FOLDS = {0x05F4: '"', 0x05F3: "'"}
+#: Final letters as regular ones; quote marks inside acronyms and loanwords (מנכ"ל, צ'ק) dropped.
+DEEP_FOLDS = {0x05DA: "כ", 0x05DD: "מ", 0x05DF: "נ", 0x05E3: "פ", 0x05E5: "צ", 0x0022: None, 0x0027: None}
+
+
+def _stop_words() -> frozenset[str]:
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("he"))
+
+
+#: Function words (the stopwords-iso list).
+STOP_WORDS = _stop_words()
+#: Question words (what, why, how, when, where, who, which, whether, how many): never searched.
+QUESTION_WORDS = frozenset(
+    {"מה", "למה", "מדוע", "איך", "כיצד", "מתי", "איפה", "היכן", "לאן", "מאין", "מי", "איזה", "איזו", "אילו"}
+    | {"האם", "כמה"}
+)
+
 # ו, then ש / כש / מש / לכש, then one of ב כ ל מ, then ה: the legal order of
 # Hebrew prefix letters (וכשהלקוח, ומהמערכת, שבתהליך ...).
 _CONJ = ("ו",)
@@ -79,16 +105,48 @@ def skeleton(word: str) -> str:
     return word[:1] + "".join(ch for ch in word[1:] if ch not in "וי")
 
 
+def reading_kinds(word: str) -> dict[str, str]:
+    """Every form a (deep-normalized) Hebrew word is indexed and searched under, with its kind."""
+    kinds = {word: WORD}
+    for form in suffix_readings(word):
+        put(kinds, form, SUFFIX)
+    for stripped in prefix_readings(word):
+        put(kinds, stripped, PREFIX)
+        for form in suffix_readings(stripped):
+            put(kinds, form, PREFIX)
+    for form in list(kinds):
+        if len(form) >= 3:
+            put(kinds, skeleton(form), SKELETON)
+    return {form: kind for form, kind in kinds.items() if len(form) >= MIN_STEM}
+
+
 def variants(word: str) -> set[str]:
     """Every form a (deep-normalized) Hebrew word is indexed and searched under."""
-    forms = core_variants(word)
-    forms |= {skeleton(form) for form in list(forms) if len(form) >= 3}
-    return {f for f in forms if len(f) >= MIN_STEM}
+    return set(reading_kinds(word))
 
 
 def core_variants(word: str) -> set[str]:
     """The word and its readings without prefixes and suffixes (no skeletons)."""
-    forms = {word} | prefix_readings(word)
-    for form in list(forms):
-        forms |= suffix_readings(form)
-    return {f for f in forms if len(f) >= MIN_STEM}
+    return core(reading_kinds(word))
+
+
+# Future tense: א ת י נ before the stem (ישתפו, נשתף), ו ("and") before them; ו, י, נה after it.
+_FUTURE = ("י", "ת", "נ", "א")
+_VERB_ENDINGS = ("ו", "י", "נה")
+
+
+def verb_readings(word: str) -> set[str]:
+    """A future-tense verb's stem without its person prefix and ending, and for a three-letter stem its
+    pi'el verbal noun (ישתפו -> שתפ, שיתופ): what a query's verb is looked for under (queries only)."""
+    found: set[str] = set()
+    rests = {word, word[1:]} if word.startswith("ו") and len(word) > 4 else {word}
+    for rest in rests:
+        if len(rest) < 4 or rest[0] not in _FUTURE:
+            continue
+        stem = rest[1:]
+        stems = {stem} | {stem[: -len(e)] for e in _VERB_ENDINGS if stem.endswith(e) and len(stem) - len(e) >= 3}
+        for form in stems:
+            found.add(form)
+            if len(form) == 3:
+                found.add(form[0] + "י" + form[1] + "ו" + form[2])
+    return found
