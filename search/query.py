@@ -20,10 +20,11 @@ from kb.errors import KBError
 from kb.model import KnowledgeBase
 
 from .errors import IndexCorrupt
+from .evidence import Evidence, gather
 from .glossary import Glossary
 from .live import Build, BuildInfo, Live
 from .plan import MAX_LIMIT, QueryPlan, check, plan_query
-from .ranking import FIELD_WEIGHTS, OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, score_plan
+from .ranking import FIELD_WEIGHTS, OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, known, score_plan
 from .results import FEW_RESULTS, SearchHit, SearchResults, make_hits, match_terms
 from .typos import Budget, suggest
 
@@ -83,13 +84,21 @@ class SearchEngine:
         searcher = searchers[lang]
         target = build.scorer(lang)
         combined = np.zeros(target.size, dtype=np.float64)
+        evidence = Evidence([w.position for w in query.words], target.size)
         target_terms: frozenset = frozenset()
+        held = frozenset(
+            w.surface
+            for plan_lang, plan in plans.items()
+            for w in plan.words
+            if known(w, searchers[plan_lang], build.scorer(plan_lang))
+        )
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
             scorer = build.scorer(plan_lang)
-            compiled = compile_plan(plan, plan_searcher, scorer, budget, build.lexicon(plan_lang))
+            compiled = compile_plan(plan, plan_searcher, scorer, budget, build.lexicon(plan_lang), held)
             if plan_lang == lang:
                 target_terms = compiled.terms
+            gather(evidence, plan, compiled, scorer, lambda v, p=plan_lang: _carried(build, v, p, lang))
             scores = score_plan(scorer, plan_searcher, compiled, len(plan.words))
             if scores is None:
                 continue
@@ -103,15 +112,33 @@ class SearchEngine:
         if category:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
-        ranked = best(combined, keys, limit)
+        approximate = evidence.approximate(combined > 0)
+        weak = np.zeros(target.size, dtype=bool) if approximate else evidence.weak(combined) & (combined > 0)
+        if weak.sum() == np.count_nonzero(combined):  # nothing stronger to set them apart from
+            weak[:] = False
+        main, weak = np.where(weak, 0.0, combined), np.where(weak, combined, 0.0)
         surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
-        hits = make_hits(ranked, combined, lang, searcher, target, surfaces, readings)
-        total = int(np.count_nonzero(combined))
+        hits = make_hits(best(main, keys, limit), main, lang, searcher, target, surfaces, readings)
+        also = make_hits(best(weak, keys, limit), weak, lang, searcher, target, surfaces, readings)
+        total = int(np.count_nonzero(main))
         suggestion = None
-        if total < FEW_RESULTS:
+        if total < FEW_RESULTS or approximate:
             reader, lexicon = searcher.reader(), build.lexicon(lang)
             suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
-        return SearchResults(query.raw, lang, total, hits, suggestion)
+        return SearchResults(
+            query.raw, lang, total, hits, suggestion, approximate, also, int(np.count_nonzero(weak))
+        )
+
+
+def _carried(build: Build, matched: np.ndarray, source: str, target: str) -> np.ndarray:
+    """Articles matched in ``source``'s index, as the same articles in ``target``'s."""
+    if source == target:
+        return matched
+    into = build.carry(source, target)
+    found = into >= 0
+    out = np.zeros(build.scorer(target).size, dtype=bool)
+    np.logical_or.at(out, into[found], matched[found])
+    return out
 
 
 def open_live(

@@ -91,13 +91,14 @@ class Word:
 
 
 def compiled_word(
-    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon
+    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon, fuzzy=True
 ) -> Word:
     """The word's query and scores; words recur across queries far more than queries do, so they are kept.
 
     A word none of whose forms the index holds is matched to near spellings (not a
-    glossary synonym) when the search's :class:`Budget` grants it a look-up; the words
-    compiled with and without them, and at each distance, are kept apart.
+    glossary synonym, nor a word with ``fuzzy`` false: another index holds a form of it)
+    when the search's :class:`Budget` grants it a look-up; the words compiled with and
+    without them, and at each distance, are kept apart.
     """
 
     def compile_word(near: list[str]) -> Word:
@@ -110,7 +111,7 @@ def compiled_word(
         return Word(query, terms, scores, known)
 
     compiled = scorer.remember(("word", word.surface, synonym), lambda: compile_word([]))
-    if compiled.known or synonym:
+    if compiled.known or synonym or not fuzzy:
         return compiled
     distance = budget.grant(word.surface, reach(word.deep))
     if not distance:
@@ -134,9 +135,18 @@ class Compiled:
         return frozenset().union(*(w.terms for w in self.words))
 
 
-def compile_plan(plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> Compiled:
+def known(word: QueryWord, searcher, scorer: BulkScorer) -> bool:
+    """True when the index holds a form of ``word`` (its surface form or a reading): no near spelling is needed."""
+    return compiled_word(word, searcher, scorer, False, Budget(words=0), Lexicon(), fuzzy=False).known
+
+
+def compile_plan(
+    plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None, held=frozenset()
+) -> Compiled:
+    """One language's part of the query; words in ``held`` (surface forms another index holds) get no near
+    spellings: a typo match is used only for a word with no exact or reading match anywhere."""
     budget, lexicon = budget or Budget(), lexicon or Lexicon()
-    words = [compiled_word(w, searcher, scorer, False, budget, lexicon) for w in plan.words]
+    words = [compiled_word(w, searcher, scorer, False, budget, lexicon, w.surface not in held) for w in plan.words]
     synonyms = [compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
@@ -200,6 +210,7 @@ __all__ = [
     "best",
     "compile_plan",
     "compiled_word",
+    "known",
     "score_plan",
     "word_query",
 ]

@@ -43,23 +43,40 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """The best hits of one search, how many articles matched, and a spelling to try when few did."""
+    """The best hits of one search, how many articles matched, and a spelling to try when few did.
+
+    ``approximate``: no article is a real match (:mod:`search.evidence`); the hits are
+    the weak matches. Otherwise ``also`` holds the best weak matches, ``also_total``
+    how many there are. ``searched``: the text searched when it is not the query as
+    typed (typed with the wrong keyboard layout, :mod:`search.layout`).
+    """
 
     query: str
     lang: str
     total: int
     hits: tuple[SearchHit, ...]
     suggestion: str | None = None
+    approximate: bool = False
+    also: tuple[SearchHit, ...] = ()
+    also_total: int = 0
+    searched: str | None = None
 
     def to_json(self) -> dict:
         """The shape of ``/api/search`` and ``kb search --json``."""
-        return {
+        out = {
             "query": self.query,
             "lang": self.lang,
             "total": self.total,
             "results": [hit.to_json() for hit in self.hits],
             "suggestion": self.suggestion,
+            "also": [hit.to_json() for hit in self.also],
+            "also_total": self.also_total,
         }
+        if self.approximate:
+            out["approximate"] = True
+        if self.searched is not None:
+            out["searched"] = self.searched
+        return out
 
 
 def match_terms(words, terms: frozenset) -> tuple[frozenset[str], frozenset[str]]:

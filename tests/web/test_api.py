@@ -9,7 +9,7 @@ def test_search_answers_the_documented_shape(client):
     response = client.get("/api/search", query_string={"q": "רשומות", "lang": "he", "limit": 5})
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"query", "lang", "total", "results", "suggestion"}
+    assert set(data) == {"query", "lang", "total", "results", "suggestion", "also", "also_total"}
     assert data["query"] == "רשומות" and data["lang"] == "he" and data["total"] == 1
     [hit] = data["results"]
     assert set(hit) == {"id", "lang", "title", "url", "category", "snippet", "score"}
