@@ -117,7 +117,8 @@ class Evidence:
 
     def weak(self, scores: np.ndarray) -> np.ndarray:
         """Articles matched only weakly: through one word, and that word ubiquitous (in :data:`UBIQUITOUS` of
-        the articles) or a near spelling; or scored under :data:`TAIL_SHARE` of the best score."""
+        the articles) or a near spelling, when others match more; or scored under :data:`TAIL_SHARE` of the best
+        score."""
         words = np.zeros(self.size, dtype=np.int64)
         specific = np.zeros(self.size, dtype=bool)
         for word in self.words.values():
@@ -126,8 +127,12 @@ class Evidence:
             words += strong | fuzzy
             if word.known_df and not _ubiquitous(*max(word.known_df)):
                 specific |= strong
+        matched = scores > 0
+        narrow = (words <= 1) & ~specific & matched
+        if narrow.sum() == matched.sum():  # nothing stronger to set them apart from
+            narrow[:] = False
         top = scores.max() if scores.size else 0.0
-        return ((words <= 1) & ~specific) | (scores < TAIL_SHARE * top)
+        return narrow | (matched & (scores < TAIL_SHARE * top))
 
 
 def _ubiquitous(df: int, docs: int) -> bool:

@@ -12,6 +12,7 @@ language asked for.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from kb.model import KnowledgeBase
 from .errors import IndexCorrupt
 from .evidence import Evidence, gather
 from .glossary import Glossary
+from .layout import conversions
 from .live import Build, BuildInfo, Live
 from .plan import MAX_LIMIT, QueryPlan, check, plan_query
 from .ranking import FIELD_WEIGHTS, OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, known, score_plan
@@ -55,6 +57,18 @@ class SearchEngine:
         return self.live.build().info
 
     def search(self, raw: str, lang: str, limit: int = 10, category: str | None = None) -> SearchResults:
+        """The results of ``raw``; when it finds nothing good and the same keys typed with another keyboard
+        layout do (:mod:`search.layout`), those results, with the converted text as the "did you mean"."""
+        results = self._search(raw, lang, limit, category)
+        if results.hits and not results.approximate:
+            return results
+        for converted in conversions(raw, lang):
+            found = self._search(converted, lang, limit, category)
+            if found.hits and not found.approximate:
+                return replace(found, query=raw, suggestion=converted, searched=converted)
+        return results
+
+    def _search(self, raw: str, lang: str, limit: int, category: str | None) -> SearchResults:
         check(raw, lang, limit)
         glossary = self.glossary  # read once: the plan and the cache key use the same one
         try:
@@ -113,9 +127,7 @@ class SearchEngine:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
         approximate = evidence.approximate(combined > 0)
-        weak = np.zeros(target.size, dtype=bool) if approximate else evidence.weak(combined) & (combined > 0)
-        if weak.sum() == np.count_nonzero(combined):  # nothing stronger to set them apart from
-            weak[:] = False
+        weak = np.zeros(target.size, dtype=bool) if approximate else evidence.weak(combined)
         main, weak = np.where(weak, 0.0, combined), np.where(weak, combined, 0.0)
         surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
         hits = make_hits(best(main, keys, limit), main, lang, searcher, target, surfaces, readings)
