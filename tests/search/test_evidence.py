@@ -126,3 +126,19 @@ def test_a_near_spelling_is_not_used_for_a_word_another_index_knows(real_engine)
     assert not held.terms
     results = real_engine.search("kpis", "he")
     assert results.hits and not results.approximate
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("ענן", "he", "unsuitable-software"),  # cloud: a loanword concept, mapped to the articles' own terms
+        ("كلاود", "ar", "unsuitable-software"),
+        ("زبون", "ar", "customer-not-involved"),  # the regional word for customer
+        ("churn", "en", "sales-only-focus"),
+        ("רישיונות", "he", "misdirected-investment"),
+    ],
+)
+def test_colloquial_and_loanword_terms_find_the_article(real_engine, query, lang, expected):
+    results = real_engine.search(query, lang)
+    assert not results.approximate
+    assert expected in [hit.id for hit in results.hits[:3]]
