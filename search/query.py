@@ -131,15 +131,13 @@ class SearchEngine:
         main, weak = np.where(weak, 0.0, combined), np.where(weak, combined, 0.0)
         surfaces, readings = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
         hits = make_hits(best(main, keys, limit), main, lang, searcher, target, surfaces, readings)
-        also = make_hits(best(weak, keys, limit), weak, lang, searcher, target, surfaces, readings)
+        also = make_hits(best(weak, keys, limit), weak, lang, searcher, target, surfaces, readings, marked=False)
         total = int(np.count_nonzero(main))
         suggestion = None
         if total < FEW_RESULTS or approximate:
             reader, lexicon = searcher.reader(), build.lexicon(lang)
             suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
-        return SearchResults(
-            query.raw, lang, total, hits, suggestion, approximate, also, int(np.count_nonzero(weak))
-        )
+        return SearchResults(query.raw, lang, total, hits, suggestion, approximate, also, int(np.count_nonzero(weak)))
 
 
 def _carried(build: Build, matched: np.ndarray, source: str, target: str) -> np.ndarray:

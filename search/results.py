@@ -102,8 +102,11 @@ def hit_snippet(stored: dict, lang: str, surfaces, readings, verdicts: dict[str,
     return snippet(stored["summary"], [])
 
 
-def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -> tuple[SearchHit, ...]:
-    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer."""
+def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings, marked=True) -> tuple[SearchHit, ...]:
+    """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer.
+
+    ``marked`` false: each snippet is the start of the summary, nothing marked (weak matches, listed by title).
+    """
     hits = []
     verdicts: dict[str, bool] = {}  # which words of the texts match, shared by this search's snippets
     for docnum in ranked:
@@ -116,8 +119,10 @@ def make_hits(ranked, scores, lang: str, searcher, scorer, surfaces, readings) -
                 url=article_url(lang, stored["id"]),
                 category=stored["category"],
                 snippet=scorer.remember(
-                    ("snippet", docnum, surfaces, readings),
-                    lambda s=stored: hit_snippet(s, lang, surfaces, readings, verdicts),
+                    ("snippet", docnum, surfaces, readings) if marked else ("summary", docnum),
+                    lambda s=stored: (
+                        hit_snippet(s, lang, surfaces, readings, verdicts) if marked else snippet(s["summary"], [])
+                    ),
                 ),
                 score=round(float(scores[docnum]), 4),
             )

@@ -106,6 +106,7 @@ def test_search_marks_approximate_results_and_lists_weak_matches_apart(real_app)
     assert data["total"] == len(data["results"]) and data["also_total"] >= len(data["also"]) > 0
     assert {r["id"] for r in data["results"]}.isdisjoint(r["id"] for r in data["also"])
     assert set(data["also"][0]) == {"id", "lang", "title", "url", "category", "snippet", "score"}
+    assert all("<mark>" not in hit["snippet"] and hit["snippet"] for hit in data["also"])  # the summary's start
 
 
 def test_search_typed_with_the_wrong_keyboard_layout(real_app):
