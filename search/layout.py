@@ -29,6 +29,9 @@ ARABIC_KEYS: dict[str, str] = {
 }  # fmt: skip
 #: Shifted keys of the Arabic layout that type letters (hamza forms of alef).
 ARABIC_SHIFTED: dict[str, str] = {"H": "أ", "Y": "إ", "N": "آ", "G": "لأ", "T": "لإ", "B": "لآ"}
+#: Longer queries are not read on other layouts (each layout tried costs one more search, typo look-ups
+#: included; a query typed with the wrong layout on is noticed after a word or two).
+MAX_LAYOUT_WORDS = 4
 #: The layouts by the script they type.
 LAYOUTS: dict[str, dict[str, str]] = {"he": HEBREW_KEYS, "ar": ARABIC_KEYS | ARABIC_SHIFTED}
 
@@ -75,9 +78,9 @@ def to_latin(text: str, script: str) -> str:
 
 def conversions(text: str, lang: str) -> list[str]:
     """``text`` as typed with the other layouts, most likely first (``lang``'s own script first); none when its
-    letters mix scripts or it has none."""
+    letters mix scripts or it has none, or it has more than :data:`MAX_LAYOUT_WORDS` words."""
     script = letters_script(text)
-    if script is None:
+    if script is None or len(text.split()) > MAX_LAYOUT_WORDS:
         return []
     if script == "en":
         targets = sorted(LAYOUTS, key=lambda s: s != lang)
@@ -87,4 +90,14 @@ def conversions(text: str, lang: str) -> list[str]:
     return [converted for converted in found if converted != text and letters_script(converted) is not None]
 
 
-__all__ = ["ARABIC_KEYS", "ARABIC_SHIFTED", "HEBREW_KEYS", "LAYOUTS", "conversions", "letters_script", "to_latin"]
+__all__ = [
+    "ARABIC_KEYS",
+    "ARABIC_SHIFTED",
+    "HEBREW_KEYS",
+    "LAYOUTS",
+    "MAX_LAYOUT_WORDS",
+    "conversions",
+    "letters_script",
+    "to_latin",
+    "to_layout",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.layout import conversions, letters_script, to_latin, to_layout
+from search.layout import MAX_LAYOUT_WORDS, conversions, letters_script, to_latin, to_layout
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,7 @@ def test_conversions_follow_the_script_of_the_letters():
     assert conversions("هىفثلقشفهخى", "he") == ["integration"]
     assert conversions("CRM לקוח", "he") == []  # mixed scripts: written on purpose
     assert conversions("2024 !?", "en") == []
+    assert conversions("keuj " * (MAX_LAYOUT_WORDS + 1), "he") == []  # long queries are meant as typed
     assert letters_script("keuj 2024") == "en" and letters_script("שלום world") is None
 
 
