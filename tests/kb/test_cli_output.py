@@ -43,12 +43,12 @@ def test_search_with_bidi_prints_hebrew_in_visual_order(search):
 
 def test_search_with_bidi_joins_arabic(search):
     lines = search("بيانات", "--lang", "ar", "--bidi")
-    assert lines[0] == "3 result(s)"
+    assert lines[0] == "1 result(s)"  # the two articles that only mention it in passing are listed apart
     assert re.fullmatch(
         r" 1\. \ufe94\ufe8c\ufef3\ufea9\ufead \ufe95\ufe8e\ufee7\ufe8e\ufef4\ufe91  \[data, \d+\.\d\d\]", lines[1]
     )
     assert "*\ufe95\ufe8e\ufee7\ufe8e\ufef4\ufe92\ufedf\ufe8d*" in lines[2]  # the match, marked, joined and reversed
-    assert [re.search(r"\[([a-z-]+),", line).group(1) for line in lines[1::2]] == ["data", "strategy-gap", "goals"]
+    assert [re.search(r"\[([a-z-]+),", line).group(1) for line in lines[1::2]] == ["data"]
 
 
 def test_search_suggests_a_spelling(search):
