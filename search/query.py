@@ -63,10 +63,26 @@ class SearchEngine:
         if results.hits and not results.approximate:
             return results
         for converted in conversions(raw, lang):
+            if not self._all_known(converted, lang):  # no word of it in the index: not worth a search
+                continue
             found = self._search(converted, lang, limit, category)
             if found.hits and not found.approximate:
                 return replace(found, query=raw, suggestion=converted, searched=converted)
         return results
+
+    def _all_known(self, text: str, lang: str) -> bool:
+        """True when every word of ``text`` has a form (surface or reading) in some language's index."""
+        build = self.live.build()
+        searchers = build.searchers()
+        plans = plan_query(text, lang, self.glossary).languages
+        words = {w.position for plan in plans.values() for w in plan.words}
+        held = {
+            w.position
+            for plan_lang, plan in plans.items()
+            for w in plan.words
+            if known(w, searchers[plan_lang], build.scorer(plan_lang))
+        }
+        return bool(words) and held == words
 
     def _search(self, raw: str, lang: str, limit: int, category: str | None) -> SearchResults:
         check(raw, lang, limit)
