@@ -150,7 +150,7 @@ class SearchEngine:
         also = make_hits(best(weak, keys, limit), weak, lang, searcher, target, surfaces, readings, marked=False)
         total = int(np.count_nonzero(main))
         suggestion = None
-        if total < FEW_RESULTS or approximate:
+        if total < FEW_RESULTS:
             reader, lexicon = searcher.reader(), build.lexicon(lang)
             suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
         return SearchResults(query.raw, lang, total, hits, suggestion, approximate, also, int(np.count_nonzero(weak)))
