@@ -150,7 +150,7 @@ class SearchEngine:
         also = make_hits(best(weak, keys, limit), weak, lang, searcher, target, surfaces, readings, marked=False)
         total = int(np.count_nonzero(main))
         suggestion = None
-        if total < FEW_RESULTS:
+        if np.count_nonzero(combined) < FEW_RESULTS:  # few articles matched at all, weakly or not
             reader, lexicon = searcher.reader(), build.lexicon(lang)
             suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
         return SearchResults(query.raw, lang, total, hits, suggestion, approximate, also, int(np.count_nonzero(weak)))
