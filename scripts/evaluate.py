@@ -1,18 +1,22 @@
 """Measure search quality on a query set and analyzer conflation pairs.
 
-    .venv/bin/python scripts/evaluate.py [--queries FILE] [--conflations FILE] [--details]
+    .venv/bin/python scripts/evaluate.py [--queries FILE] [--conflations FILE] [--ood FILE] [--details]
 
 Runs the product through its HTTP API (Flask's test client: /api/search and
 /api/analyze) and, side by side in the same run, a naive baseline: Whoosh's
 StandardAnalyzer over the same articles, queried with an OR parser. Prints
-MRR@10 and success@3 per language and per bucket, and the share of
-conflation pairs whose two forms share a term.
+MRR@10 and success@3 per language and per bucket, the share of
+conflation pairs whose two forms share a term, and the share of
+out-of-domain queries answered with no results or results marked
+approximate (beside how many relevance queries are marked approximate,
+and their median count of results).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import statistics
 import sys
 import tempfile
 from collections import defaultdict
@@ -30,7 +34,8 @@ from kb.loader import load_strict  # noqa: E402
 from kb.model import LANGUAGES  # noqa: E402
 from web.app import create_app  # noqa: E402
 
-EVAL = ROOT.parent / "shared" / "eval"
+#: The evaluation sets: ``shared/eval`` beside the checkout or a folder above it (a worktree's).
+EVAL = next((p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").is_dir()), ROOT / "eval")
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -78,10 +83,24 @@ def reciprocal_rank(ranked: list[str], relevant: list[str]) -> float:
     return 0.0
 
 
+def out_of_domain(client, queries: list[dict]) -> tuple[int, list[tuple]]:
+    """How many queries get no results or results marked approximate, and the others (id, query, total)."""
+    passed, failed = 0, []
+    for q in queries:
+        response = client.get("/api/search", query_string={"q": q["query"], "lang": q["lang"], "limit": 10})
+        answer = response.get_json()
+        if answer["total"] == 0 or answer.get("approximate"):
+            passed += 1
+        else:
+            failed.append((q["qid"], q["lang"], q["query"], answer["total"]))
+    return passed, failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=Path, default=EVAL / "dev-queries.tsv")
     parser.add_argument("--conflations", type=Path, default=EVAL / "dev-conflations.tsv")
+    parser.add_argument("--ood", type=Path, default=EVAL / "dev-ood.tsv")
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--details", action="store_true", help="List every query that misses the top 3.")
     args = parser.parse_args()
@@ -94,10 +113,14 @@ def main() -> int:
         queries = read_tsv(args.queries)
         rows = defaultdict(lambda: {"n": 0, "mrr": [0.0, 0.0], "s3": [0, 0]})
         misses = []
+        approximate, totals = 0, []
         for q in queries:
             relevant = q["relevant"].split(",")
             response = client.get("/api/search", query_string={"q": q["query"], "lang": q["lang"], "limit": 10})
-            ours = [r["id"] for r in response.get_json()["results"]]
+            answer = response.get_json()
+            ours = [r["id"] for r in answer["results"]]
+            approximate += bool(answer.get("approximate"))
+            totals.append(answer["total"])
             theirs = baseline.search(q["query"], q["lang"])
             for key in ("all", f"lang:{q['lang']}", f"bucket:{q['bucket']}"):
                 row = rows[key]
@@ -121,6 +144,17 @@ def main() -> int:
                 f"{row['s3'][0] / n:.3f} | {row['s3'][1] / n:.3f} |"
             )
 
+        print(
+            f"\nRelevance queries marked approximate: {approximate}/{len(queries)}; "
+            f"median results {statistics.median(totals):g} (also mentioned apart)"
+        )
+        ood_passed, ood_failed = out_of_domain(client, read_tsv(args.ood))
+        n_ood = ood_passed + len(ood_failed)
+        print(
+            f"Out-of-domain ({args.ood.name}): {ood_passed}/{n_ood} ({ood_passed / max(n_ood, 1):.0%}) "
+            "with no results or results marked approximate"
+        )
+
         pairs = read_tsv(args.conflations)
         passed = [0, 0]
         failed = []
@@ -143,6 +177,8 @@ def main() -> int:
                 print("miss:", *miss)
             for fail in failed:
                 print("conflation fails:", *fail)
+            for fail in ood_failed:
+                print("out-of-domain answered:", *fail)
     return 0
 
 

@@ -62,15 +62,21 @@ class Glossary:
 
     def concepts_in(self, words: list[QueryWord]) -> list[Concept]:
         """The concepts whose terms occur in the query (as consecutive words), most words matched first."""
-        found: dict[int, int] = {}
+        return [concept for concept, _ in self.spans(words)]
+
+    def spans(self, words: list[QueryWord]) -> list[tuple[Concept, frozenset[int]]]:
+        """Each concept the query mentions and the positions of the query words that name it."""
+        found: dict[int, tuple[int, set[int]]] = {}
         for i, word in enumerate(words):
             candidates = {id(c): c for key in (word.deep, *word.readings) for c in self._by_first.get(key, ())}
             for index, term_words in candidates.values():
                 n = len(term_words)
                 if i + n <= len(words) and all(_same(words[i + k], term_words[k]) for k in range(n)):
-                    found[index] = max(found.get(index, 0), n)
-        ranked = sorted(found, key=lambda i: (-found[i], i))[:MAX_CONCEPTS]
-        return [self.concepts[i] for i in ranked]
+                    longest, positions = found.get(index, (0, set()))
+                    positions.update(w.position for w in words[i : i + n])
+                    found[index] = (max(longest, n), positions)
+        ranked = sorted(found, key=lambda i: (-found[i][0], i))[:MAX_CONCEPTS]
+        return [(self.concepts[i], frozenset(found[i][1])) for i in ranked]
 
     def analyzed(self, term: str, lang: str) -> tuple[QueryWord, ...]:
         """A glossary term's words, analyzed once (terms come back query after query)."""
@@ -80,11 +86,11 @@ class Glossary:
             found = self._analyzed[key] = tuple(analyze_words(term, lang))
         return found
 
-    def expansions(self, words: list[QueryWord], lang: str) -> list[str]:
-        """Terms in ``lang`` for the concepts the query mentions."""
-        terms: list[str] = []
-        for concept in self.concepts_in(words):
-            terms.extend(concept.terms.get(lang, ())[:MAX_TERMS_PER_CONCEPT])
+    def expansions(self, words: list[QueryWord], lang: str) -> list[tuple[str, frozenset[int]]]:
+        """Terms in ``lang`` for the concepts the query mentions, each with the positions of the words it stands for."""
+        terms: list[tuple[str, frozenset[int]]] = []
+        for concept, positions in self.spans(words):
+            terms.extend((term, positions) for term in concept.terms.get(lang, ())[:MAX_TERMS_PER_CONCEPT])
         return terms
 
 

@@ -68,11 +68,15 @@ def check(raw: str, lang: str, limit: int) -> None:
 
 @dataclass
 class Plan:
-    """What one language's index is asked: words, glossary synonyms, required phrases (as words)."""
+    """What one language's index is asked: words, glossary synonyms, required phrases (as words).
+
+    ``stands_for``: for each synonym, the positions of the query words it stands for.
+    """
 
     words: list[QueryWord]
     synonyms: list[QueryWord] = field(default_factory=list)
     phrases: list[list[str]] = field(default_factory=list)
+    stands_for: list[frozenset[int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,10 @@ def _languages(words: list[QueryWord], parsed: ParsedQuery, lang: str, glossary:
         if not own and plan_lang != lang:
             continue
         plan = Plan(list(own))
-        for term in glossary.expansions(words, plan_lang):
-            plan.synonyms.extend(glossary.analyzed(term, plan_lang))
+        for term, positions in glossary.expansions(words, plan_lang):
+            analyzed = glossary.analyzed(term, plan_lang)
+            plan.synonyms.extend(analyzed)
+            plan.stands_for.extend([positions] * len(analyzed))
         left = MAX_WORDS  # the phrases' first words count, as many as a query's
         for phrase in parsed.phrases:
             phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)][:left]

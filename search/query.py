@@ -12,6 +12,7 @@ language asked for.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +21,12 @@ from kb.errors import KBError
 from kb.model import KnowledgeBase
 
 from .errors import IndexCorrupt
+from .evidence import Evidence, gather
 from .glossary import Glossary
+from .layout import conversions
 from .live import Build, BuildInfo, Live
 from .plan import MAX_LIMIT, QueryPlan, check, plan_query
-from .ranking import FIELD_WEIGHTS, OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, score_plan
+from .ranking import FIELD_WEIGHTS, OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, known, score_plan
 from .results import FEW_RESULTS, SearchHit, SearchResults, make_hits, match_terms
 from .typos import Budget, suggest
 
@@ -54,6 +57,34 @@ class SearchEngine:
         return self.live.build().info
 
     def search(self, raw: str, lang: str, limit: int = 10, category: str | None = None) -> SearchResults:
+        """The results of ``raw``; when it finds nothing good and the same keys typed with another keyboard
+        layout do (:mod:`search.layout`), those results, with the converted text as the "did you mean"."""
+        results = self._search(raw, lang, limit, category)
+        if results.hits and not results.approximate:
+            return results
+        for converted in conversions(raw, lang):
+            if not self._all_known(converted, lang):  # no word of it in the index: not worth a search
+                continue
+            found = self._search(converted, lang, limit, category)
+            if found.hits and not found.approximate:
+                return replace(found, query=raw, suggestion=converted, searched=converted)
+        return results
+
+    def _all_known(self, text: str, lang: str) -> bool:
+        """True when every word of ``text`` has a form (surface or reading) in some language's index."""
+        build = self.live.build()
+        searchers = build.searchers()
+        plans = plan_query(text, lang, self.glossary).languages
+        words = {w.position for plan in plans.values() for w in plan.words}
+        held = {
+            w.position
+            for plan_lang, plan in plans.items()
+            for w in plan.words
+            if known(w, searchers[plan_lang], build.scorer(plan_lang))
+        }
+        return bool(words) and held == words
+
+    def _search(self, raw: str, lang: str, limit: int, category: str | None) -> SearchResults:
         check(raw, lang, limit)
         glossary = self.glossary  # read once: the plan and the cache key use the same one
         try:
@@ -79,43 +110,57 @@ class SearchEngine:
         """Every document's score for ``raw`` in ``lang``'s index of ``build``: the ranking of :meth:`search`
         without its hits and snippets (instant search combines it with other scores)."""
         check(raw, lang, 1)
-        combined, _ = self._scores(plan_query(raw, lang, self.glossary), build, Budget())
+        combined, _, _ = self._scores(plan_query(raw, lang, self.glossary), build, Budget())
         return combined
 
     def answer(self, query: QueryPlan, build: Build, limit: int, category: str | None, budget=None) -> SearchResults:
         """The results of a planned query on one build (scores, hits and suggestion all from that build; no
-        cache): what :meth:`search` runs on the live build."""
+        cache): what :meth:`search` runs on the live build. Weak matches go to ``also``
+        (:mod:`search.evidence`); when nothing matches well, the results are marked approximate."""
         budget = budget or Budget()
         lang, plans = query.lang, query.languages
         searcher = build.searchers()[lang]
         target = build.scorer(lang)
-        combined, target_terms = self._scores(query, build, budget)
+        combined, target_terms, evidence = self._scores(query, build, budget)
         if category:
             combined[target.keys(searcher, "category") != category] = 0.0
         keys = target.keys(searcher)
-        ranked = best(combined, keys, limit)
+        approximate = evidence.approximate(combined > 0)
+        weak = np.zeros(target.size, dtype=bool) if approximate else evidence.weak(combined)
+        main, weak = np.where(weak, 0.0, combined), np.where(weak, combined, 0.0)
         marks = match_terms(plans[lang].words + plans[lang].synonyms, target_terms)
-        hits = make_hits(ranked, combined, lang, searcher, target, marks, build.texts)
-        total = int(np.count_nonzero(combined))
+        hits = make_hits(best(main, keys, limit), main, lang, searcher, target, marks, build.texts)
+        also = make_hits(best(weak, keys, limit), weak, lang, searcher, target, marks, build.texts, marked=False)
+        total = int(np.count_nonzero(main))
         suggestion = None
-        if total < FEW_RESULTS:
+        if np.count_nonzero(combined) < FEW_RESULTS:  # few articles matched at all, weakly or not
             reader, lexicon = searcher.reader(), build.lexicon(lang)
             suggestion = suggest(query.words, query.parsed.text, reader, budget, lexicon, tuple(FIELD_WEIGHTS))
-        return SearchResults(query.raw, lang, total, hits, suggestion)
+        return SearchResults(query.raw, lang, total, hits, suggestion, approximate, also, int(np.count_nonzero(weak)))
 
     @staticmethod
-    def _scores(query: QueryPlan, build: Build, budget: Budget) -> tuple[np.ndarray, frozenset]:
-        """Every document's score in the language asked for, and the terms its own index was asked."""
+    def _scores(query: QueryPlan, build: Build, budget: Budget) -> tuple[np.ndarray, frozenset, Evidence]:
+        """Every document's score in the language asked for, the terms its own index was asked, and the
+        evidence of each article's match."""
         lang, plans = query.lang, query.languages
         searchers = build.searchers()
-        combined = np.zeros(build.scorer(lang).size, dtype=np.float64)
+        size = build.scorer(lang).size
+        combined = np.zeros(size, dtype=np.float64)
+        evidence = Evidence([w.position for w in query.words], size)
         target_terms: frozenset = frozenset()
+        held = frozenset(
+            w.surface
+            for plan_lang, plan in plans.items()
+            for w in plan.words
+            if known(w, searchers[plan_lang], build.scorer(plan_lang))
+        )
         for plan_lang, plan in plans.items():
             plan_searcher = searchers[plan_lang]
             scorer = build.scorer(plan_lang)
-            compiled = compile_plan(plan, plan_searcher, scorer, budget, build.lexicon(plan_lang))
+            compiled = compile_plan(plan, plan_searcher, scorer, budget, build.lexicon(plan_lang), held)
             if plan_lang == lang:
                 target_terms = compiled.terms
+            gather(evidence, plan, compiled, scorer, lambda v, p=plan_lang: _carried(build, v, p, lang))
             scores = score_plan(scorer, plan_searcher, compiled, len(plan.words))
             if scores is None:
                 continue
@@ -126,7 +171,18 @@ class SearchEngine:
                 into = build.carry(plan_lang, lang)
                 found = into >= 0
                 np.add.at(combined, into[found], OTHER_LANGUAGE * scores[found])
-        return combined, target_terms
+        return combined, target_terms, evidence
+
+
+def _carried(build: Build, matched: np.ndarray, source: str, target: str) -> np.ndarray:
+    """Articles matched in ``source``'s index, as the same articles in ``target``'s."""
+    if source == target:
+        return matched
+    into = build.carry(source, target)
+    found = into >= 0
+    out = np.zeros(build.scorer(target).size, dtype=bool)
+    np.logical_or.at(out, into[found], matched[found])
+    return out
 
 
 def open_live(

@@ -46,6 +46,8 @@ STRIPPED_OF_A_WORD = 0.5
 #: An article matching a word only through its readings scores at most this share of the lowest score of
 #: those matching the word itself.
 UNDER_THE_WORD = 0.95
+#: A reading shorter than this (letters) is weak evidence on its own: a short stem matches unrelated words.
+MIN_EVIDENCE = 4
 #: Parts where an exact form scores above a reading (in the long body, telling them apart costs more than
 #: it gains: the body's exact field serves phrases).
 EXACT_PARTS = ("title", "keywords", "summary", "headings")
@@ -89,6 +91,9 @@ def word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, nea
         for part in parts
     }
     known = any(present.values())
+    # Real evidence: the word itself, or a reading long enough to be a word of its own. Two short stems
+    # met halfway (a suffix stripped from the query word, a prefix from the text's) are near spellings.
+    strong = whole or any(len(r) >= MIN_EVIDENCE for forms in present.values() for r in forms)
     per_part = []
     for part in parts:
         weight = FIELD_WEIGHTS[part]
@@ -100,12 +105,18 @@ def word_query(word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, nea
             forms.append(Q.Term(f"{part}_x", word.surface, boost=weight * EXACT * scale))
         if forms:
             per_part.append(Q.DisjunctionMax(forms))
-    return (Q.Or(per_part) if per_part else None), known, whole
+    return (Q.Or(per_part) if per_part else None), known, whole, strong
 
 
 def _share(kinds, reading: str, whole: bool) -> float:
     kind = kinds.get(reading, WORD)
     return READING_KINDS[kind] * (STRIPPED_OF_A_WORD if whole and kind in (PREFIX, VERB) else 1.0)
+
+
+def _strips(word: QueryWord) -> bool:
+    """True when some reading of ``word`` removes prefix letters (or a tense prefix): a reading that can be
+    another word of the index. Inflections alone (English stems) are the same word: nothing to keep below it."""
+    return any(kind in (PREFIX, VERB) for kind in query_readings(word.surface).values())
 
 
 def below_the_word(scores: np.ndarray, own: np.ndarray) -> np.ndarray:
@@ -132,33 +143,35 @@ class Word:
     terms: frozenset[tuple[str, str]]  # (field, term) the query looks for
     scores: np.ndarray | None  # every document's score, None when nothing matches
     known: bool = True  # some form of the word is in the index (else it may get near spellings)
+    strong: bool = True  # the word itself, or a reading of MIN_EVIDENCE letters, matched (search/evidence.py)
 
 
 def compiled_word(
-    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon
+    word: QueryWord, searcher, scorer: BulkScorer, synonym: bool, budget: Budget, lexicon: Lexicon, fuzzy=True
 ) -> Word:
     """The word's query and scores; words recur across queries far more than queries do, so they are kept.
 
     A word none of whose forms the index holds is matched to near spellings (not a
-    glossary synonym) when the search's :class:`Budget` grants it a look-up; the words
-    compiled with and without them, and at each distance, are kept apart.
+    glossary synonym, nor a word with ``fuzzy`` false: another index holds a form of it)
+    when the search's :class:`Budget` grants it a look-up; the words compiled with and
+    without them, and at each distance, are kept apart.
     """
 
     def compile_word(near: list[str]) -> Word:
-        query, known, whole = word_query(word, searcher, scorer, synonym, near)
+        query, known, whole, strong = word_query(word, searcher, scorer, synonym, near)
         if query is None:
-            return Word(None, frozenset(), None, known)
+            return Word(None, frozenset(), None, known, strong)
         scores = scorer.scores(searcher, query)
-        if whole and not synonym:
+        if whole and not synonym and _strips(word):
             own_query = word_query(word, searcher, scorer, synonym, [], own=True)[0]
             if own_query is not None:
                 scores = below_the_word(scores, scorer.scores(searcher, own_query))
         scores.flags.writeable = False
         terms = frozenset((t.fieldname, t.text) for t in query.leaves())
-        return Word(query, terms, scores, known)
+        return Word(query, terms, scores, known, strong)
 
     compiled = scorer.remember(("word", word.surface, synonym), lambda: compile_word([]))
-    if compiled.known or synonym:
+    if compiled.known or synonym or not fuzzy:
         return compiled
     distance = budget.grant(word.surface, reach(word.deep))
     if not distance:
@@ -182,9 +195,18 @@ class Compiled:
         return frozenset().union(*(w.terms for w in self.words))
 
 
-def compile_plan(plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None) -> Compiled:
+def known(word: QueryWord, searcher, scorer: BulkScorer) -> bool:
+    """True when the index holds a form of ``word`` (its surface form or a reading): no near spelling is needed."""
+    return compiled_word(word, searcher, scorer, False, Budget(words=0), Lexicon(), fuzzy=False).known
+
+
+def compile_plan(
+    plan: Plan, searcher, scorer: BulkScorer, budget: Budget | None = None, lexicon=None, held=frozenset()
+) -> Compiled:
+    """One language's part of the query; words in ``held`` (surface forms another index holds) get no near
+    spellings: a typo match is used only for a word with no exact or reading match anywhere."""
     budget, lexicon = budget or Budget(), lexicon or Lexicon()
-    words = [compiled_word(w, searcher, scorer, False, budget, lexicon) for w in plan.words]
+    words = [compiled_word(w, searcher, scorer, False, budget, lexicon, w.surface not in held) for w in plan.words]
     synonyms = [compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
@@ -252,6 +274,7 @@ __all__ = [
     "best",
     "compile_plan",
     "compiled_word",
+    "known",
     "score_plan",
     "word_query",
 ]

@@ -45,23 +45,40 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """The best hits of one search, how many articles matched, and a spelling to try when few did."""
+    """The best hits of one search, how many articles matched, and a spelling to try when few did.
+
+    ``approximate``: no article is a real match (:mod:`search.evidence`); the hits are
+    the weak matches. Otherwise ``also`` holds the best weak matches, ``also_total``
+    how many there are. ``searched``: the text searched when it is not the query as
+    typed (typed with the wrong keyboard layout, :mod:`search.layout`).
+    """
 
     query: str
     lang: str
     total: int
     hits: tuple[SearchHit, ...]
     suggestion: str | None = None
+    approximate: bool = False
+    also: tuple[SearchHit, ...] = ()
+    also_total: int = 0
+    searched: str | None = None
 
     def to_json(self) -> dict:
         """The shape of ``/api/search`` and ``kb search --json``."""
-        return {
+        out = {
             "query": self.query,
             "lang": self.lang,
             "total": self.total,
             "results": [hit.to_json() for hit in self.hits],
             "suggestion": self.suggestion,
+            "also": [hit.to_json() for hit in self.also],
+            "also_total": self.also_total,
         }
+        if self.approximate:
+            out["approximate"] = True
+        if self.searched is not None:
+            out["searched"] = self.searched
+        return out
 
 
 def match_terms(words, terms: frozenset) -> Marks:
@@ -100,9 +117,14 @@ def hit_snippet(stored: dict, lang: str, marks: Marks, verdicts: dict[str, int],
     return clip(stored["summary"])
 
 
-def make_hits(ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=None) -> tuple[SearchHit, ...]:
+def make_hits(
+    ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=None, marked: bool = True
+) -> tuple[SearchHit, ...]:
     """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer,
-    the texts analyzed for snippets by ``texts`` (the build's :class:`search.highlight.RecentTexts`)."""
+    the texts analyzed for snippets by ``texts`` (the build's :class:`search.highlight.RecentTexts`).
+
+    ``marked`` false: each snippet is the start of the summary, nothing marked (weak matches, listed by title).
+    """
     hits = []
     verdicts: dict[str, int] = {}  # which words of the texts match, shared by this search's snippets
 
@@ -120,8 +142,12 @@ def make_hits(ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=N
                 url=article_url(lang, stored["id"]),
                 category=stored["category"],
                 snippet=scorer.remember(
-                    ("snippet", docnum, marks),
-                    lambda s=stored, d=docnum: hit_snippet(s, lang, marks, verdicts, texts, title_words(d, s)),
+                    ("snippet", docnum, marks) if marked else ("summary", docnum),
+                    lambda s=stored, d=docnum: (
+                        hit_snippet(s, lang, marks, verdicts, texts, title_words(d, s))
+                        if marked
+                        else clip(s["summary"])
+                    ),
                 ),
                 score=round(float(scores[docnum]), 4),
             )

@@ -25,3 +25,14 @@ def updated_index(tmp_path_factory):
         path.write_text(path.read_text(encoding="utf-8") + "\nCRM KPI\n", encoding="utf-8")
     info = update(load(content), root / "index", content)
     return info.path
+
+
+@pytest.fixture(scope="session")
+def real_engine(tmp_path_factory):
+    """An engine over the repository's own content (its 63 articles and glossary), indexed once."""
+    from search.query import open_live
+
+    root = tmp_path_factory.mktemp("real")
+    kb = load(CONTENT)
+    build(kb, root / "index", CONTENT)
+    return open_live(root / "index", kb, CONTENT)

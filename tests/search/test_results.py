@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from kb.cli import main
 
-KEYS = ["query", "lang", "total", "results", "suggestion"]
+KEYS = ["query", "lang", "total", "results", "suggestion", "also", "also_total"]
 HIT_KEYS = ["id", "lang", "title", "url", "category", "snippet", "score"]
 
 

@@ -9,7 +9,7 @@ def test_search_answers_the_documented_shape(client):
     response = client.get("/api/search", query_string={"q": "רשומות", "lang": "he", "limit": 5})
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"query", "lang", "total", "results", "suggestion"}
+    assert set(data) == {"query", "lang", "total", "results", "suggestion", "also", "also_total"}
     assert data["query"] == "רשומות" and data["lang"] == "he" and data["total"] == 1
     [hit] = data["results"]
     assert set(hit) == {"id", "lang", "title", "url", "category", "snippet", "score"}
@@ -93,3 +93,23 @@ def test_server_processes_collect_cycles_rarely():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_search_marks_approximate_results_and_lists_weak_matches_apart(real_app):
+    client = real_app.test_client()
+    data = client.get("/api/search", query_string={"q": "chocolate cake recipe", "lang": "en"}).get_json()
+    assert data["approximate"] is True and data["results"]  # similar articles, marked as such
+    assert data["also"] == [] and data["also_total"] == 0
+    data = client.get("/api/search", query_string={"q": "duplicate customer records", "lang": "en"}).get_json()
+    assert "approximate" not in data
+    assert data["results"][0]["id"] == "inaccurate-data"
+    assert data["total"] == len(data["results"]) and data["also_total"] >= len(data["also"]) > 0
+    assert {r["id"] for r in data["results"]}.isdisjoint(r["id"] for r in data["also"])
+    assert set(data["also"][0]) == {"id", "lang", "title", "url", "category", "snippet", "score"}
+    assert all("<mark>" not in hit["snippet"] and hit["snippet"] for hit in data["also"])  # the summary's start
+
+
+def test_search_typed_with_the_wrong_keyboard_layout(real_app):
+    data = real_app.test_client().get("/api/search", query_string={"q": "keuj", "lang": "he"}).get_json()
+    assert data["query"] == "keuj" and data["searched"] == "לקוח" and data["suggestion"] == "לקוח"
+    assert data["results"] and "approximate" not in data

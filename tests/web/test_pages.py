@@ -179,11 +179,37 @@ def test_localized_400(client):
 
 
 def test_search_page(client):
-    html = client.get("/en/search?q=recrods").get_data(as_text=True)
-    assert "1 result for <bdi>recrods</bdi>" in html  # the query is isolated from the sentence's direction
-    assert "<title>Search: \u2068recrods\u2069 ·" in html
-    assert 'href="/en/search?q=records"' in html  # did you mean
+    html = client.get("/en/search?q=records").get_data(as_text=True)
+    assert "1 result for <bdi>records</bdi>" in html  # the query is isolated from the sentence's direction
+    assert "<title>Search: \u2068records\u2069 ·" in html
     assert "<mark>" in html
+
+
+def test_search_page_marks_results_found_only_through_near_spellings(client):
+    html = client.get("/en/search?q=recrods").get_data(as_text=True)
+    assert "No results for <bdi>recrods</bdi>; showing similar" in html  # no count: they are not matches
+    assert "result for" not in html
+    assert 'href="/en/search?q=records"' in html  # did you mean
+    assert 'href="/en/data' in html  # the similar article is still shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "approximate", "also"),
+    [
+        ("en", "chocolate cake recipe", "No results for <bdi>chocolate cake recipe</bdi>; showing similar", None),
+        ("he", "מתכון עוגת שוקולד", "אין תוצאות עבור <bdi>מתכון עוגת שוקולד</bdi>; מוצגות תוצאות דומות", None),
+        ("ar", "وصفة كعكة الشوكولاتة", "لا نتائج عن <bdi>وصفة كعكة الشوكولاتة</bdi>؛ إليك نتائج مشابهة", None),
+        ("en", "duplicate customer records", None, "Also mentioned in"),
+        ("he", "רשומות לקוחות כפולות", None, "מוזכר גם ב"),
+        ("ar", "سجلات العملاء المكررة", None, "مذكور أيضًا في"),
+    ],
+)
+def test_search_page_separates_weak_matches(real_app, lang, query, approximate, also):
+    html = real_app.test_client().get(f"/{lang}/search", query_string={"q": query}).get_data(as_text=True)
+    if approximate:
+        assert approximate in html and 'class="also"' not in html
+    else:
+        assert "showing similar" not in html and 'class="also"' in html and also in html
 
 
 def test_search_empty_state(client):
