@@ -139,9 +139,11 @@ def test_article_signs_are_remembered_and_open_the_health_check(page):
 
 
 def test_add_to_list_then_make_the_list(page):
-    for article in ("inaccurate-data", "unclear-goals"):
+    for n, article in enumerate(("inaccurate-data", "unclear-goals"), start=1):
         page.goto(f"/en/{article}")
         page.locator("button.add-to-list").click()
+        expect(page.locator("button.add-to-list")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("a.my-list")).to_have_text(f"My reading list ({n})")
     assert page.locator("a.my-list").inner_text() == "My reading list (2)"
     page.locator("a.my-list").click()
     page.wait_for_url("**/en/list/new")
