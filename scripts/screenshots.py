@@ -26,6 +26,12 @@ PAGES = {
     "path-step": "/{lang}/missing-crm-strategy?path=first-week",
     "search": "/{lang}/search?q=CRM",
     "search-empty": "/{lang}/search?q=zzqqxx",
+    "not-found": "/{lang}/unclear-goal",
+    "check": "/{lang}/check",
+    "check-report": "/{lang}/check?sign=unclear-goals.1&sign=unclear-goals.2&sign=inaccurate-data.2",
+    "list": "/{lang}/list?ids=overview,unclear-goals,inaccurate-data&title=Onboarding",
+    "list-new": "/{lang}/list/new",
+    "glossary": "/{lang}/glossary",
 }
 LANGS = ("he", "ar", "en")
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}

@@ -91,7 +91,11 @@ def test_progress_on_a_path_survives_a_reload(page):
     assert page.locator(".read-status").inner_text() == "You have read this article."
     page.reload()
     assert page.locator("button.mark-read").inner_text() == "Mark as unread"
-    assert page.locator(".article-tools .progress-text").inner_text() == "1 of 6 read"
+    # One progress bar on a step (its place in the path); what was read is marked in the path's steps beside it.
+    assert page.locator("progress").count() == 1
+    assert page.locator(".step-list > li.is-read").count() == 1
+    assert page.locator(".step-list > li.is-read .read-mark").inner_text() == "✓ Read"
+    assert page.locator(".step-list > li.is-read").get_attribute("data-article") == "unclear-goals"
     page.goto("/en/paths/first-week")
     assert page.locator(".progress-text").inner_text() == "1 of 6 read"
     assert page.locator("ol.path-steps > li.is-read").count() == 1
@@ -135,9 +139,11 @@ def test_article_signs_are_remembered_and_open_the_health_check(page):
 
 
 def test_add_to_list_then_make_the_list(page):
-    for article in ("inaccurate-data", "unclear-goals"):
+    for n, article in enumerate(("inaccurate-data", "unclear-goals"), start=1):
         page.goto(f"/en/{article}")
         page.locator("button.add-to-list").click()
+        expect(page.locator("button.add-to-list")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("a.my-list")).to_have_text(f"My reading list ({n})")
     assert page.locator("a.my-list").inner_text() == "My reading list (2)"
     page.locator("a.my-list").click()
     page.wait_for_url("**/en/list/new")
@@ -176,12 +182,16 @@ def test_report_prints_on_one_or_two_pages(page, lang, screenshots):
         assert "Insufficient or unclear goals" in text and re.search(r"3 of \d+ warning signs", text)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", list(TOOL_PAGES))
-def test_axe_finds_no_violations_on_the_tools(browser, live_server, lang, name):
-    context = browser.new_context(base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900})
+def test_axe_finds_no_violations_on_the_tools(browser, live_server, lang, name, scheme, screenshots):
+    context = browser.new_context(
+        base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900}, color_scheme=scheme
+    )
     page = context.new_page()
     page.goto(TOOL_PAGES[name].format(lang=lang))
+    page.screenshot(path=str(screenshots / f"axe-tools-{name}-{lang}-{scheme}.png"))
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [

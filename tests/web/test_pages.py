@@ -134,8 +134,10 @@ def test_path_step_navigation(client):
     assert html.count('rel="prev" href="/ar/goals?path=basics"') == 2
     assert 'rel="next"' not in html
     # The path's steps beside the article, the current one marked; the path's title once (the breadcrumb).
-    steps = html.split('<ol class="step-list">')[1].split("</ol>")[0]
+    assert html.count("<progress") == 1  # one bar on a step: the place in the path
+    steps = html.split('<ol class="step-list"')[1].split("</ol>")[0]
     assert 'href="/ar/data?path=basics" aria-current="step"' in steps and 'class="done"' in steps
+    assert '<li data-article="goals"' in steps  # where tools.js marks what was read
     main = html.split('<main id="main"')[1]
     title = re.search(r'<a href="/ar/paths/basics"><bdi>([^<]+)</bdi></a>', main).group(1)
     assert main.count(title) == 1

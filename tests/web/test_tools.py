@@ -189,7 +189,9 @@ def test_article_offers_the_reader_tools(client):
     assert 'id="article-end"' in html and 'data-path="basics"' in html
     assert 'class="open-check" href="/en/check"' in html
     assert re.search(r'<script src="/static/tools.js" defer>', html)
-    assert 'data-steps="goals,data"' in html
+    # The path's steps beside the article carry the read marks; the progress bar with its reset is the path's.
+    assert re.search(r'<li data-article="goals"[^>]*><a href="/en/goals\?path=basics"', html)
+    assert 'data-steps="goals,data"' not in html and 'data-steps="goals,data"' in client.get("/en/paths/basics").text
 
 
 # --- Reading lists -----------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@
     refresh();
   }
 
-  // Progress bars and marks on a path, a reading list, or a path's step.
+  // The progress bar of a path or a reading list, and read marks in its steps (and in a step's side navigation).
   function refresh() {
     document.querySelectorAll(".progress[data-steps]").forEach(function (box) {
       var steps = box.getAttribute("data-steps").split(",").filter(Boolean);
@@ -40,13 +40,13 @@
       box.querySelector("progress").value = done;
       box.querySelector(".progress-text").textContent = fill(box.getAttribute("data-label"), { n: done, m: steps.length });
     });
-    document.querySelectorAll(".path-steps > li[data-article]").forEach(function (item) {
+    document.querySelectorAll(".path-steps > li[data-article], .step-list > li[data-article]").forEach(function (item) {
       var read = isRead(item.getAttribute("data-article"));
       item.classList.toggle("is-read", read);
       var mark = item.querySelector(".read-mark");
       if (read && !mark) {
         var box = item.closest("ol, ul");
-        var label = document.querySelector(".progress[data-read-label]");
+        var label = document.querySelector("[data-read-label]");
         mark = document.createElement("span");
         mark.className = "read-mark";
         mark.textContent = "✓ " + (label ? label.getAttribute("data-read-label") : "");
@@ -188,12 +188,6 @@
       }
     }
   }
-
-  // The health check report: a print button.
-  document.querySelectorAll(".print-button").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
-  });
 
   refresh();
 })();
