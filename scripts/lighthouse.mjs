@@ -5,7 +5,8 @@
 // Prints one JSON line per page: {"url", "runs", "scores": {"performance": 0-100, ...}, "failed": [...], "error"}.
 // Performance varies from run to run on a busy machine, so a page scoring under MINIMUM in any category is
 // run twice more and each category's median of the three runs is reported (Lighthouse's own advice for
-// variable results). "failed" lists the weighted audits under 1 in the last run.
+// variable results); a run Lighthouse could not record (its runtimeError) is run again, up to three times.
+// "failed" lists the weighted audits under 1 in the last run.
 // The browser tests (tests/browser/test_lighthouse.py) start the site and run this.
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
@@ -36,7 +37,10 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 try {
   for (const url of process.argv.slice(2)) {
-    const runs = [await once(url)];
+    // A run that Lighthouse itself could not record (a trace without navigation start, say) is run again.
+    let first = await once(url);
+    for (let tries = 1; first.error && tries < RUNS; tries++) first = await once(url);
+    const runs = [first];
     while (runs.length < RUNS && !runs[0].error && CATEGORIES.some((c) => runs[0].scores[c] < MINIMUM)) {
       runs.push(await once(url));
     }
