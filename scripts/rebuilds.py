@@ -7,7 +7,7 @@ the content to a temporary folder, builds the index, starts `kb serve` on
 127.0.0.1, then REBUILDS times: changes one article (a new word appended),
 runs `kb index` while a client keeps searching, and checks that the new word
 is found. Between rounds, with no request in flight, it reads the resident
-memory (VmRSS) and the number of open files (/proc/PID/fd) of the server
+memory (VmRSS) and the number of open files (/proc/PID/fd, sockets left out) of the server
 and of each worker. Prints a table; exits 1 when any process's RSS after
 the last rebuild is more than MAX_GROWTH above its RSS after the fifth (by
 then the caches a build fills are full: results, scores and analyzed texts
@@ -72,7 +72,15 @@ def rss_kib(pid: int) -> int:
 
 
 def open_files(pid: int) -> int:
-    return len(os.listdir(f"/proc/{pid}/fd"))
+    """Open files of ``pid`` (/proc/PID/fd), sockets left out: connections come and go with the requests in
+    flight, while a leaked build shows as index files that stay open."""
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:  # closed meanwhile
+            pass
+    return count
 
 
 def get(port: int, path: str, timeout: float = 15.0) -> tuple[int, dict]:
