@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .languages import REGISTRY
-from .normalize import surface
+from .normalize import CACHED_WORD_CHARS, surface
 
 _HYPHENS = frozenset("-\u2010\u2011")
 _QUOTES = frozenset("'\"\u05f3\u05f4")
@@ -69,11 +69,13 @@ class IcuTokenizer:
     def words(self, value: str, tokenize: bool = True):
         """(text, position, start, end) of every word: what the tokens are made of, without making them."""
         spans = self.spans(value) if tokenize else [(0, len(value))]
+        end = -2
         for pos, (s, e) in enumerate(spans):
             yield value[s:e], pos, s, e
-            if pos and value[spans[pos - 1][1] : s] in _HYPHENS and _latin(value[s]) and _latin(value[s - 2]):
+            if s - end == 1 and value[end] in _HYPHENS and _latin(value[s]) and _latin(value[end - 1]):
                 ps = spans[pos - 1][0]
-                yield value[ps : s - 1] + value[s:e], pos - 1, ps, e
+                yield value[ps:end] + value[s:e], pos - 1, ps, e
+            end = e
 
 
 _THREAD = threading.local()
@@ -148,14 +150,29 @@ class Word(NamedTuple):
 def text_words(text: str, lang: str, tokenize: bool = True) -> list[Word]:
     """Every word of ``text`` in order, function words included (flagged ``stop``); ``tokenize=False``
     takes the whole text as one word."""
-    stops = stop_words()
     out = []
     for word, pos, s, e in IcuTokenizer(lang).words(text, tokenize):
-        form = surface(word)
-        if _has_text(form):
-            stop = not _acronym(word) and (len(form) <= 1 or form in stops)
+        form, stop = _word(word) if len(word) <= CACHED_WORD_CHARS else _judge(word)
+        if form:
             out.append(Word(form, pos, s, e, stop))
     return out
+
+
+#: Words whose surface form and function-word verdict are kept, process-wide (about 150 to 250 bytes
+#: each: at most about 5 MiB). Texts are mostly words seen before.
+WORDS_CACHED = 32_768
+
+
+def _judge(word: str) -> tuple[str, bool]:
+    """(surface form, function word?) of a word as written; the form is empty when it holds no letter
+    or digit."""
+    form = surface(word)
+    if not _has_text(form):
+        return "", False
+    return form, not _acronym(word) and (len(form) <= 1 or form in stop_words())
+
+
+_word = lru_cache(maxsize=WORDS_CACHED)(_judge)
 
 
 __all__ = ["IcuTokenizer", "Word", "stop_words", "text_words"]
