@@ -147,7 +147,7 @@ def gather(evidence: Evidence, plan, compiled, scorer, carry) -> None:
         matched = done.scores > 0 if done.scores is not None else np.zeros(scorer.size, dtype=bool)
         real = done.known and done.strong  # short stems met halfway count as near spellings
         evidence.add_word(word.position, carry(matched), real, int(np.count_nonzero(matched)), docs)
-    for positions, done in zip(plan.stands_for, compiled.synonyms, strict=True):
+    for positions, done in zip(compiled.stands_for, compiled.synonyms, strict=True):
         if done.scores is not None:
             evidence.add_synonym(positions, carry(done.scores > 0))
 
