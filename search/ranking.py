@@ -8,7 +8,9 @@ index (:data:`FUZZY`; :mod:`search.typos` bounds what one search spends on
 them). A part of the article weighs :data:`FIELD_WEIGHTS`; a document
 matching few of the query's words keeps :data:`COORDINATION` of its score;
 a match in another language's version of the article counts
-:data:`OTHER_LANGUAGE`.
+:data:`OTHER_LANGUAGE`. A word in most articles weighs less
+(:func:`commonness`); a glossary term of several words is looked for only
+when the index holds each of them.
 
 A reading counts by its kind (:data:`READING_KINDS`). When the query word
 is itself a word of the index, a reading that strips a prefix or a verb's
