@@ -2,7 +2,8 @@
 
 Every query word weighs its specificity in the index (its inverse document
 frequency: a word in most articles weighs little; a word the index does not
-know at all weighs most, since it is what the query is about). An article's
+know at all weighs most, since it is what the query is about, unless it is a
+function word, which weighs nothing). An article's
 coverage is the weight of the words it matches, over the weight of all the
 query's words:
 
@@ -29,7 +30,7 @@ import numpy as np
 #: The share of the query's weight an article must match to be a real match.
 MIN_COVERAGE = 0.6
 #: What a word matched only through near spellings counts (a full match counts 1).
-FUZZY_CREDIT = 0.25
+FUZZY_CREDIT = 0.5
 #: A word in at least this share of a language's articles is ubiquitous: alone, it is weak evidence.
 UBIQUITOUS = 0.5
 #: An article scored under this share of the best score is a weak match.
@@ -50,10 +51,11 @@ class _Word:
     strong: np.ndarray | None = None  # articles it matches by a form or a synonym
     fuzzy: np.ndarray | None = None  # articles it matches through near spellings
     docs: int = 1  # articles in the largest index it was searched in
+    function: bool = False  # a function word (search.words.function_words)
 
     def weight(self) -> float:
         if not self.known_df:  # unknown to the index: what the query is about, whatever its near spellings
-            return specificity(0, self.docs)
+            return 0.0 if self.function else specificity(0, self.docs)
         df, docs = max(self.known_df)  # the language where the word is most common says how common it is
         return specificity(df, docs)
 
@@ -61,9 +63,10 @@ class _Word:
 class Evidence:
     """Collects, for one search, which articles (in the language asked for) each query word matches."""
 
-    def __init__(self, positions: list[int], size: int) -> None:
+    def __init__(self, positions: list[int], size: int, function=frozenset()) -> None:
+        """``positions``: the query's words; ``function``: those that are function words."""
         self.size = size
-        self.words = {p: _Word() for p in positions}
+        self.words = {p: _Word(function=p in function) for p in positions}
 
     def _or(self, current: np.ndarray | None, matched: np.ndarray) -> np.ndarray:
         return matched.copy() if current is None else current | matched
@@ -147,7 +150,7 @@ def gather(evidence: Evidence, plan, compiled, scorer, carry) -> None:
         matched = done.scores > 0 if done.scores is not None else np.zeros(scorer.size, dtype=bool)
         real = done.known and done.strong  # short stems met halfway count as near spellings
         evidence.add_word(word.position, carry(matched), real, int(np.count_nonzero(matched)), docs)
-    for positions, done in zip(plan.stands_for, compiled.synonyms, strict=True):
+    for positions, done in zip(compiled.stands_for, compiled.synonyms, strict=True):
         if done.scores is not None:
             evidence.add_synonym(positions, carry(done.scores > 0))
 

@@ -70,13 +70,15 @@ def check(raw: str, lang: str, limit: int) -> None:
 class Plan:
     """What one language's index is asked: words, glossary synonyms, required phrases (as words).
 
-    ``stands_for``: for each synonym, the positions of the query words it stands for.
+    ``stands_for``: for each synonym, the positions of the query words it stands for; ``term_of``: for each
+    synonym, the glossary term it is a word of (numbered in the plan).
     """
 
     words: list[QueryWord]
     synonyms: list[QueryWord] = field(default_factory=list)
     phrases: list[list[str]] = field(default_factory=list)
     stands_for: list[frozenset[int]] = field(default_factory=list)
+    term_of: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,11 @@ def _languages(words: list[QueryWord], parsed: ParsedQuery, lang: str, glossary:
         if not own and plan_lang != lang:
             continue
         plan = Plan(list(own))
-        for term, positions in glossary.expansions(words, plan_lang):
+        for number, (term, positions) in enumerate(glossary.expansions(words, plan_lang)):
             analyzed = glossary.analyzed(term, plan_lang)
             plan.synonyms.extend(analyzed)
             plan.stands_for.extend([positions] * len(analyzed))
+            plan.term_of.extend([number] * len(analyzed))
         left = MAX_WORDS  # the phrases' first words count, as many as a query's
         for phrase in parsed.phrases:
             phrase_words = [w.surface for w in analyze_words(phrase, plan_lang)][:left]

@@ -29,6 +29,7 @@ from .plan import MAX_LIMIT, QueryPlan, check, plan_query
 from .ranking import FIELD_WEIGHTS, OTHER_LANGUAGE, SHORT_FIELDS, best, compile_plan, known, score_plan
 from .results import FEW_RESULTS, SearchHit, SearchResults, make_hits, match_terms
 from .typos import Budget, suggest
+from .words import function_words
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,10 @@ class SearchEngine:
         searchers = build.searchers()
         size = build.scorer(lang).size
         combined = np.zeros(size, dtype=np.float64)
-        evidence = Evidence([w.position for w in query.words], size)
+        function = function_words()
+        evidence = Evidence(
+            [w.position for w in query.words], size, {w.position for w in query.words if w.surface in function}
+        )
         target_terms: frozenset = frozenset()
         held = frozenset(
             w.surface

@@ -8,7 +8,9 @@ index (:data:`FUZZY`; :mod:`search.typos` bounds what one search spends on
 them). A part of the article weighs :data:`FIELD_WEIGHTS`; a document
 matching few of the query's words keeps :data:`COORDINATION` of its score;
 a match in another language's version of the article counts
-:data:`OTHER_LANGUAGE`.
+:data:`OTHER_LANGUAGE`. A word in most articles weighs less
+(:func:`commonness`); a glossary term of several words is looked for only
+when the index holds each of them.
 
 A reading counts by its kind (:data:`READING_KINDS`). When the query word
 is itself a word of the index, a reading that strips a prefix or a verb's
@@ -25,6 +27,7 @@ import numpy as np
 from whoosh import query as Q
 
 from .analysis import query_readings
+from .evidence import specificity
 from .glossary import QueryWord
 from .index import PARTS
 from .languages.kinds import PREFIX, SKELETON, SUFFIX, VERB, WORD
@@ -61,6 +64,12 @@ SYNONYM_PARTS = ("title", "keywords", "summary")
 OTHER_LANGUAGE = 0.8
 #: A document matching few of the query's words keeps this share of its score (all of them: 1).
 COORDINATION = 0.5
+#: A word in more than this share of a language's articles (CRM in a knowledge base about CRM) says little about
+#: which article is meant: its scores keep the square root of its specificity (BM25's inverse document
+#: frequency) over that of a word in exactly this share, and :data:`COMMON_FLOOR` at least. Alone, it still
+#: ranks the articles it matches.
+COMMON_SHARE = 0.5
+COMMON_FLOOR = 0.2
 #: The fields of the short parts, whose term lists are small enough to keep in memory.
 SHORT_FIELDS = tuple(f"{part}_{kind}" for part in EXACT_PARTS for kind in ("s", "x"))
 
@@ -135,6 +144,13 @@ def below_the_word(scores: np.ndarray, own: np.ndarray) -> np.ndarray:
     return scaled
 
 
+def commonness(matched: int, n_docs: int) -> float:
+    """The share of its scores a word matching ``matched`` of ``n_docs`` articles keeps (1: a specific word)."""
+    if matched <= COMMON_SHARE * n_docs:
+        return 1.0
+    return max(COMMON_FLOOR, (specificity(matched, n_docs) / specificity(COMMON_SHARE * n_docs, n_docs)) ** 0.5)
+
+
 @dataclass(frozen=True)
 class Word:
     """A query word compiled against one language's index of a build (kept and shared: read-only)."""
@@ -166,6 +182,7 @@ def compiled_word(
             own_query = word_query(word, searcher, scorer, synonym, [], own=True)[0]
             if own_query is not None:
                 scores = below_the_word(scores, scorer.scores(searcher, own_query))
+        scores *= commonness(int(np.count_nonzero(scores)), scorer.live)
         scores.flags.writeable = False
         terms = frozenset((t.fieldname, t.text) for t in query.leaves())
         return Word(query, terms, scores, known, strong)
@@ -184,11 +201,13 @@ def compiled_word(
 
 @dataclass(frozen=True)
 class Compiled:
-    """One language's part of a query: its words, glossary synonyms and required phrases."""
+    """One language's part of a query: its words, glossary synonyms (``stands_for``: the positions of the query
+    words each stands for) and required phrases."""
 
     words: list[Word]
     synonyms: list[Word]
     required: Q.Query | None
+    stands_for: tuple[frozenset[int], ...] = ()
 
     @property
     def terms(self) -> frozenset[tuple[str, str]]:
@@ -208,12 +227,21 @@ def compile_plan(
     budget, lexicon = budget or Budget(), lexicon or Lexicon()
     words = [compiled_word(w, searcher, scorer, False, budget, lexicon, w.surface not in held) for w in plan.words]
     synonyms = [compiled_word(w, searcher, scorer, True, budget, lexicon) for w in plan.synonyms]
+    # A glossary term of several words is in no article when one of its words is in none: its other words
+    # alone stand for something else (طاقم العمل, the staff, is not every العمل, work).
+    missing = {term for term, word in zip(plan.term_of, synonyms, strict=True) if word.scores is None}
+    kept = [i for i, term in enumerate(plan.term_of) if term not in missing]
     required = [
         Q.Or([Q.Phrase(f"{part}_x", words, boost=FIELD_WEIGHTS[part]) for part in FIELD_WEIGHTS])
         for words in plan.phrases
         if len(words) > 1
     ]
-    return Compiled(words, synonyms, Q.And(required) if required else None)
+    return Compiled(
+        words,
+        [synonyms[i] for i in kept],
+        Q.And(required) if required else None,
+        tuple(plan.stands_for[i] for i in kept),
+    )
 
 
 def score_plan(scorer: BulkScorer, searcher, compiled: Compiled, n_words: int) -> np.ndarray | None:
@@ -254,6 +282,8 @@ def best(scores: np.ndarray, keys: np.ndarray, limit: int) -> list[int]:
 
 
 __all__ = [
+    "COMMON_FLOOR",
+    "COMMON_SHARE",
     "COORDINATION",
     "EXACT",
     "EXACT_PARTS",
@@ -272,6 +302,7 @@ __all__ = [
     "Word",
     "below_the_word",
     "best",
+    "commonness",
     "compile_plan",
     "compiled_word",
     "known",

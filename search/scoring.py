@@ -75,6 +75,7 @@ class BulkScorer:
             for docnum in range(self.size):
                 if reader.is_deleted(docnum):
                     self.alive[docnum] = False
+        self.live = int(np.count_nonzero(self.alive))  # documents not deleted
         self._lengths: dict[str, np.ndarray] = {}
         self._keys: dict[str, np.ndarray] = {}
         for name, field in reader.schema.items():  # read now, not in the middle of someone's search

@@ -137,6 +137,16 @@ def stop_words() -> frozenset[str]:
     return frozenset(surface(w) for language in REGISTRY for w in language.stop_words | language.question_words)
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The wider function-word lists of stopwords-iso, every language's, in surface form. They are searched
+    (many are content words too: help, system), but a query word the index does not hold that is one of them
+    (our, too) says nothing of what the query is about (:mod:`search.evidence`)."""
+    import stopwordsiso
+
+    return stop_words() | frozenset(surface(w) for language in REGISTRY for w in stopwordsiso.stopwords(language.code))
+
+
 class Word(NamedTuple):
     """One word of a text."""
 
@@ -175,4 +185,4 @@ def _judge(word: str) -> tuple[str, bool]:
 _word = lru_cache(maxsize=WORDS_CACHED)(_judge)
 
 
-__all__ = ["IcuTokenizer", "Word", "stop_words", "text_words"]
+__all__ = ["IcuTokenizer", "Word", "function_words", "stop_words", "text_words"]

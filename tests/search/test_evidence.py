@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.evidence import FUZZY_CREDIT, Evidence, specificity
+from search.evidence import FUZZY_CREDIT, MIN_COVERAGE, Evidence, specificity
 from search.plan import plan_query
 from search.ranking import compile_plan, known
 from search.typos import Budget
+from search.words import function_words
 
 
 def _vector(*matched: int, size: int = 10) -> np.ndarray:
@@ -37,6 +38,33 @@ def test_a_word_the_index_does_not_know_is_what_the_query_is_about():
     evidence.add_word(1, _vector(), known=False, df=0, n_docs=10)
     assert evidence.coverage()[3] < 0.5
     assert evidence.approximate(_vector(3))
+
+
+def test_a_function_word_the_index_does_not_know_says_nothing_of_the_query():
+    evidence = Evidence([0, 1], 10, function=frozenset({1}))
+    evidence.add_word(0, _vector(3), known=True, df=1, n_docs=10)
+    evidence.add_word(1, _vector(), known=False, df=0, n_docs=10)
+    assert evidence.coverage()[3] == pytest.approx(1.0)
+    assert not evidence.approximate(_vector(3))
+    # A function word the index holds weighs as any word does.
+    evidence = Evidence([0, 1], 10, function=frozenset({1}))
+    evidence.add_word(0, _vector(3), known=True, df=1, n_docs=10)
+    evidence.add_word(1, _vector(2), known=True, df=1, n_docs=10)
+    assert evidence.coverage()[3] == pytest.approx(0.5)
+
+
+def test_function_words_of_every_language_are_known_and_content_words_are_not():
+    words = function_words()
+    assert {"our", "too", "אנחנו", "نحن"} <= words
+    assert not {"pizza", "zorblat", "פיצה", "بيتزا"} & words
+
+
+def test_a_typo_beside_a_specific_word_matched_in_the_same_article_is_a_real_match():
+    evidence = Evidence([0, 1], 10)
+    evidence.add_word(0, _vector(3), known=True, df=1, n_docs=10)  # specific
+    evidence.add_word(1, _vector(3, 4), known=False, df=2, n_docs=10)  # near spellings only
+    assert not evidence.approximate(_vector(3, 4))
+    assert evidence.coverage()[3] > MIN_COVERAGE > evidence.coverage()[4]
 
 
 def test_near_spellings_alone_give_approximate_results():
