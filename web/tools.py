@@ -21,11 +21,11 @@ from markupsafe import Markup
 from kb.languages import direction
 from kb.model import PHASES, ROLES, Article
 
-from . import healthcheck
+from . import healthcheck, printing
 from .glossary import GlossaryIndex
 from .i18n import gettext as _
-from .readinglist import MAX_IDS, MAX_TITLE_CHARS, qr_data_uri, read_list
-from .site import LANG, _kb, _version, bp
+from .readinglist import MAX_IDS, MAX_TITLE_CHARS, read_list
+from .site import LANG, _kb, _version, booklet_part, bp
 
 _GLOSSARY = GlossaryIndex()
 #: The list tags of a rendered body, to find its top-level list items.
@@ -148,7 +148,11 @@ def reading_list_print(lang):
 
     found = _reading_list(lang)
     live = external_url("site.reading_list", lang=lang, **found.query)
-    return render_template("list_print.html", reading=found, live_url=live, qr=qr_data_uri(live))
+    parts = booklet_part(found.articles, lambda n: url_for("site.reading_list_print", lang=lang, **found.query, part=n))
+    qr = printing.qr_code(live, _("QR code of the list on the site"))
+    return render_template(
+        "list_print.html", reading=found, live_url=live, qr=qr, booklet=parts, steps=parts.steps(lang)
+    )
 
 
 @bp.get(f"/{LANG}/list/new")

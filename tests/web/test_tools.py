@@ -261,7 +261,9 @@ def test_list_maker_form_works_without_javascript(real, kb):
 def test_list_print_view_has_steps_and_a_qr_code(real, kb, lang):
     html = real.get(f"/{lang}/list/print?ids=unclear-goals,inaccurate-data&title=T").get_data(as_text=True)
     assert html.count('class="article print-article"') == 2
-    assert re.search(r'<img class="qr" src="data:image/svg\+xml[^"]+"', html)
+    qr = r'<img class="qr-code" src="data:image/png;base64,[^"]+" width="\d+" height="\d+" alt="[^"]+">'
+    assert re.search(qr, html)
+    assert html.count('<figure class="print-qr print-only" hidden>') == 2  # and one on each article
     assert f'href="http://localhost/{lang}/list?ids=unclear-goals,inaccurate-data&amp;title=T"' in html
     assert kb.get(lang, "inaccurate-data").title in unescape(html)
 
