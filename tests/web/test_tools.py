@@ -296,6 +296,13 @@ def test_glossary_links_articles_whose_text_uses_a_term(real, kb):
         assert any(t in kb.get("he", article_id).text for t in ("מטר", "יעד", "תכלית"))
 
 
+@pytest.mark.parametrize(("lang", "comma"), [("he", ", "), ("ar", "، "), ("en", ", ")])
+def test_glossary_lists_articles_with_the_languages_comma(real, lang, comma):
+    html = real.get(f"/{lang}/glossary").get_data(as_text=True)
+    separators = re.findall(r"</bdi></a>(\W{1,3})<a ", html)
+    assert separators and set(separators) == {comma}
+
+
 def test_footer_links_the_tools(client):
     html = client.get("/ar/").get_data(as_text=True)
     for url in ("/ar/check", "/ar/list/new", "/ar/glossary"):
