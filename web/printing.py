@@ -40,6 +40,15 @@ _LINK = re.compile(r"<a\s([^>]*)>")
 _HREF = re.compile(r'\bhref="([^"]*)"')
 #: An article's address as the content renders it: ``/<lang>/<id>`` and maybe ``#anchor``.
 _ARTICLE = re.compile(r"/[a-z]{2,3}/([a-z0-9]+(?:-[a-z0-9]+)*)(?:#(.*))?")
+#: The pixels of one QR module (``static/print.css`` draws them crisp, without smoothing).
+QR_SCALE = 3
+#: The HTML of the articles of one booklet part stays under this many bytes, leaving the rest of the page
+#: budget (60 KB) to the page around them: head, header, cover, QR codes and footer.
+PART_BYTES = 44 * 1024
+#: What a step adds to its article's body on the page: its header, its QR code, the addresses of its links.
+STEP_BYTES = 1800
+#: A step's line in the list of steps on the cover, which every part carries.
+COVER_BYTES = 200
 
 
 def site_address() -> str:
@@ -106,17 +115,6 @@ def qr_code(url: str, alt: str = "") -> Markup:
 def article_address(lang: str, article_id: str) -> str:
     """The absolute address of an article's live page."""
     return site_address() + article_url(lang, article_id)
-
-
-#: The pixels of one QR module (``static/print.css`` draws them crisp, without smoothing).
-QR_SCALE = 3
-#: The HTML of the articles of one booklet part stays under this many bytes, leaving the rest of the page
-#: budget (60 KB) to the page around them: head, header, cover, QR codes and footer.
-PART_BYTES = 44 * 1024
-#: What a step adds to its article's body on the page: its header, its QR code, the addresses of its links.
-STEP_BYTES = 1800
-#: A step's line in the list of steps on the cover, which every part carries.
-COVER_BYTES = 200
 
 
 @dataclass(frozen=True)
