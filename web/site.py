@@ -31,7 +31,7 @@ bp = Blueprint("site", __name__)
 LANG = f"<any({','.join(LANGUAGES)}):lang>"
 SEARCH_LIMIT = 20
 #: Query arguments a page uses, kept when linking to the same page in another language.
-PAGE_ARGUMENTS = ("q", "category", "path", "sign", "phase", "role", "report", "ids", "title")
+PAGE_ARGUMENTS = ("q", "category", "path", "sign", "phase", "role", "report", "ids", "title", "edit")
 
 
 def _kb():
