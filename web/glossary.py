@@ -3,8 +3,10 @@
 An article uses a concept when its text holds one of the concept's terms in
 the article's language, as a word or a word's start (after the prefix letters
 Hebrew and Arabic join to words: ובכלמשה, و ف ب ك ل ال). Texts are compared
-in search's surface form (case, vowel marks, final letters folded). The scan
-runs once per content build, never per request.
+in search's surface form (case, vowel marks, final letters folded). The
+articles that use a term most (most occurrences, then the articles' order)
+come first; the page shows the first ``SHOWN`` and searches for the rest. The
+scan runs once per content build, never per request.
 """
 
 from __future__ import annotations
@@ -26,13 +28,27 @@ _PREFIXES = {
 }
 
 
+#: The articles a concept shows on the glossary page; a search for the concept finds the others.
+SHOWN = 4
+#: At most about this many concepts a page: the glossary comes in parts, each a run of initial letters.
+PER_PART = 40
+
+
 @dataclass(frozen=True)
 class Entry:
     """A concept as the glossary page shows it in one language."""
 
     concept: Concept
     term: str  # the heading: the concept's first term in the page's language
-    article_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]  # every article that uses it, most uses first
+
+    @property
+    def letter(self) -> str:
+        return self.term[:1].upper()
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return self.article_ids[:SHOWN]
 
 
 def _pattern(terms: tuple[str, ...], lang: str) -> re.Pattern | None:
@@ -44,7 +60,7 @@ def _pattern(terms: tuple[str, ...], lang: str) -> re.Pattern | None:
 
 
 def _uses(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(lang, concept) -> ids of the articles in that language that use it."""
+    """(lang, concept) -> ids of the articles in that language that use it, most occurrences first."""
     texts: dict[str, list[tuple[str, str]]] = {}
     for article in kb.articles.values():
         body = surface(" ".join((article.title, article.summary, " ".join(article.keywords), article.text)))
@@ -59,7 +75,9 @@ def _uses(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[str, ...]]:
             pattern = _pattern(tuple(terms), lang)
             if pattern is None:
                 continue
-            found[(lang, concept.concept)] = tuple(i for i, text in texts.get(lang, []) if pattern.search(text))
+            counts = [(len(pattern.findall(text)), i) for i, text in texts.get(lang, [])]
+            ranked = sorted((c for c in counts if c[0]), key=lambda c: -c[0])  # stable: ties keep the order
+            found[(lang, concept.concept)] = tuple(i for _n, i in ranked)
     return found
 
 
@@ -87,3 +105,32 @@ class GlossaryIndex:
             terms = concept.terms.get(lang) or next((t for t in concept.terms.values() if t), (concept.concept,))
             entries.append(Entry(concept, terms[0], uses.get((lang, concept.concept), ())))
         return sorted(entries, key=lambda e: collator.getSortKey(e.term))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A page of the glossary: a run of concepts whose terms start with the letters ``first`` to ``last``."""
+
+    n: int
+    entries: tuple[Entry, ...]
+
+    @property
+    def first(self) -> str:
+        return self.entries[0].letter
+
+    @property
+    def last(self) -> str:
+        return self.entries[-1].letter
+
+
+def parts(entries: list[Entry], per_part: int = PER_PART) -> list[Part]:
+    """``entries`` in parts of about the same size, never splitting the concepts of one initial letter."""
+    count = max(1, -(-len(entries) // per_part))
+    size = -(-len(entries) // count)
+    runs: list[list[Entry]] = [[]]
+    for entry in entries:
+        run = runs[-1]
+        if len(run) >= size and entry.letter != run[-1].letter:
+            runs.append(run := [])
+        run.append(entry)
+    return [Part(n, tuple(run)) for n, run in enumerate(runs, start=1) if run]

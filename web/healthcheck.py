@@ -1,9 +1,13 @@
 """The project health check: every warning sign of the causes as a checklist, and the report it gives.
 
 A ticked sign is ``<article-id>.<n>``, n being the sign's 1-based position in
-the article's warning signs (the same n in every language). The report ranks
+the article's warning signs (the same n in every language); the signs of one
+cause may share a value, ``<article-id>.<n>,<m>,...``, as the report's own
+URL writes them (the form sends one value a sign). The report ranks
 the causes by the share of their signs ticked (ties: the number ticked, then
-the order of the categories). Nothing is stored: the report is the URL.
+the order of the categories); the first ``STEPS_SHOWN`` causes come with their
+prevention steps, the others link to them. Nothing is stored: the report is the
+URL.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from .i18n import gettext as _
 
 #: At most this many ``sign`` values are read from one request (there are about a hundred signs).
 MAX_SIGNS = 200
+#: The causes most at risk whose prevention steps the report gives in full (the others link to their article's).
+STEPS_SHOWN = 5
 #: Longer values are not signs: reported, never parsed.
 MAX_VALUE_CHARS = 100
-_SIGN = re.compile(r"([a-z0-9][a-z0-9-]*)\.([0-9]{1,4})")
+_SIGN = re.compile(r"([a-z0-9][a-z0-9-]*)\.([0-9]{1,4}(?:,[0-9]{1,4})*)")
 
 
 @dataclass(frozen=True)
@@ -103,19 +109,26 @@ def ticked_signs(kb: KnowledgeBase, lang: str, values: list[str], problems: list
     ticked: dict[str, set[int]] = {}
     for value in values:
         shown = value[:MAX_VALUE_CHARS]
-        match = _SIGN.fullmatch(value)
+        match = _SIGN.fullmatch(value) if len(value) <= MAX_VALUE_CHARS else None
         if match is None:
             problems.append(_("Not a warning sign: %(value)s", value=shown))
             continue
-        article_id, n = match.group(1), int(match.group(2))
+        article_id = match.group(1)
         article = known.get(article_id)
         if article is None:
             problems.append(_("Unknown cause: %(value)s", value=shown))
-        elif not 1 <= n <= len(article.signs):
-            problems.append(_("This cause has no warning sign %(n)s: %(value)s", n=n, value=shown))
-        else:
-            ticked.setdefault(article_id, set()).add(n)
+            continue
+        for n in map(int, match.group(2).split(",")):
+            if not 1 <= n <= len(article.signs):
+                problems.append(_("This cause has no warning sign %(n)s: %(value)s", n=n, value=shown))
+            else:
+                ticked.setdefault(article_id, set()).add(n)
     return ticked
+
+
+def compact(kb: KnowledgeBase, lang: str, ticked: dict[str, set[int]]) -> list[str]:
+    """The ``sign`` values of the report's URL: one a cause, ``<article-id>.<n>,<m>``, in category order."""
+    return [f"{a.id}.{','.join(map(str, sorted(ticked[a.id])))}" for a in causes(kb, lang) if ticked.get(a.id)]
 
 
 def report(kb: KnowledgeBase, lang: str, ticked: dict[str, set[int]]) -> tuple[list[Risk], list[Article]]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import segno
-
 from kb.markdown import is_valid_id
 from kb.model import Article, KnowledgeBase
 
@@ -77,8 +75,3 @@ def read_list(kb: KnowledgeBase, lang: str, ids_arg: str | None, title_arg: str 
                 found.ids.append(part)
                 found.articles.append(article)
     return found
-
-
-def qr_data_uri(url: str) -> str:
-    """A QR code of ``url`` as an SVG ``data:`` URI (the pages allow images from ``data:``, not inline styles)."""
-    return segno.make(url, error="m").svg_data_uri(scale=3, border=2)

@@ -31,7 +31,7 @@ bp = Blueprint("site", __name__)
 LANG = f"<any({','.join(LANGUAGES)}):lang>"
 SEARCH_LIMIT = 20
 #: Query arguments a page uses, kept when linking to the same page in another language.
-PAGE_ARGUMENTS = ("q", "category", "path", "sign", "phase", "role", "report", "ids", "title")
+PAGE_ARGUMENTS = ("q", "category", "path", "sign", "phase", "role", "report", "ids", "title", "edit")
 
 
 def _kb():
@@ -164,18 +164,22 @@ def path(lang, path_id):
 
 @bp.get(f"/{LANG}/paths/<path_id>/print")
 def path_print(lang, path_id):
-    """The whole path as one booklet: every step on its own pages, its links made for paper."""
+    """The path as a booklet, in parts within the page budget: every step on its own pages, its links made for paper."""
     kb = _kb()
     found = kb.path(path_id)
     if found is None:
         abort(404)
     articles = [a for step in found.steps if (a := _version(kb, lang, step))]
-    numbers = {a.id: n for n, a in enumerate(articles, start=1)}
-    steps = [
-        (a, printing.printable(a, numbers, n), printing.qr_code(printing.article_address(lang, a.id)))
-        for n, a in enumerate(articles, start=1)
-    ]
-    return render_template("path_print.html", path=found, steps=steps, today=dt.date.today())
+    parts = booklet_part(articles, lambda n: url_for("site.path_print", lang=lang, path_id=path_id, part=n))
+    return render_template("path_print.html", path=found, booklet=parts, steps=parts.steps(lang), today=dt.date.today())
+
+
+def booklet_part(articles, part_url):
+    """The part of a booklet that ``?part=`` asks for; a 400 page for a part the booklet does not have."""
+    try:
+        return printing.booklet(articles, request.args.get("part"), part_url)
+    except ValueError:
+        abort(400, _("This booklet has no such part."))
 
 
 def _version(kb, lang: str, article_id: str):

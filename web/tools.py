@@ -21,11 +21,11 @@ from markupsafe import Markup
 from kb.languages import direction
 from kb.model import PHASES, ROLES, Article
 
-from . import healthcheck
-from .glossary import GlossaryIndex
+from . import healthcheck, printing
+from .glossary import GlossaryIndex, parts
 from .i18n import gettext as _
-from .readinglist import MAX_IDS, MAX_TITLE_CHARS, qr_data_uri, read_list
-from .site import LANG, _kb, _version, bp
+from .readinglist import MAX_IDS, MAX_TITLE_CHARS, read_list
+from .site import LANG, _kb, _version, booklet_part, bp
 
 _GLOSSARY = GlossaryIndex()
 #: The list tags of a rendered body, to find its top-level list items.
@@ -98,30 +98,36 @@ def tagged_body(article: Article, html: str | None = None) -> Markup:
 
 @bp.get(f"/{LANG}/check")
 def check(lang):
+    """The form (also with ``edit``, the signs of a report ticked again), or the report its signs give."""
     kb = _kb()
     problems: list[str] = []
     phase, role = healthcheck.filters(request.args, problems)
     values = request.args.getlist("sign")
     ticked = healthcheck.ticked_signs(kb, lang, values, problems)
-    reported = "sign" in request.args or "report" in request.args
-    risks, untouched = healthcheck.report(kb, lang, ticked) if reported else ([], [])
+    ticked_values = [f"{i}.{n}" for i, numbers in ticked.items() for n in sorted(numbers)]
+    short = healthcheck.compact(kb, lang, ticked)
+    common = {"phase": phase, "role": role, "ticked": ticked, "problems": problems, "phases": PHASES, "roles": ROLES}
+    editing = "edit" in request.args
+    if values != short and not problems:
+        # The form sends one value a sign: the page's own URL, to share, has one a cause.
+        again = {"edit": 1} if editing else {}
+        return redirect(url_for("site.check", lang=lang, sign=short, phase=phase, role=role, **again), 303)
+    if ("sign" in request.args or "report" in request.args) and not editing:
+        risks, untouched = healthcheck.report(kb, lang, ticked)
+        edit_url = url_for("site.check", lang=lang, sign=short, phase=phase, role=role, edit=1)
+        return render_template(
+            "check_report.html",
+            risks=risks,
+            untouched=untouched,
+            steps_shown=healthcheck.STEPS_SHOWN,
+            categories=healthcheck.categories_by_id(kb),
+            edit_url=edit_url,
+            **common,
+        )
     groups = healthcheck.grouped_signs(kb, lang, phase, role)
     shown = {s.value for _category, rows in groups for _article, signs in rows for s in signs}
-    ticked_values = [f"{i}.{n}" for i, numbers in ticked.items() for n in sorted(numbers)]
     return render_template(
-        "check.html",
-        groups=groups,
-        hidden_signs=[v for v in ticked_values if v not in shown],
-        categories=healthcheck.categories_by_id(kb),
-        phases=PHASES,
-        roles=ROLES,
-        phase=phase,
-        role=role,
-        ticked=ticked,
-        reported=reported,
-        risks=risks,
-        untouched=untouched,
-        problems=problems,
+        "check.html", groups=groups, hidden_signs=[v for v in ticked_values if v not in shown], **common
     )
 
 
@@ -148,7 +154,11 @@ def reading_list_print(lang):
 
     found = _reading_list(lang)
     live = external_url("site.reading_list", lang=lang, **found.query)
-    return render_template("list_print.html", reading=found, live_url=live, qr=qr_data_uri(live))
+    parts = booklet_part(found.articles, lambda n: url_for("site.reading_list_print", lang=lang, **found.query, part=n))
+    qr = printing.qr_code(live, _("QR code of the list on the site"))
+    return render_template(
+        "list_print.html", reading=found, live_url=live, qr=qr, booklet=parts, steps=parts.steps(lang)
+    )
 
 
 @bp.get(f"/{LANG}/list/new")
@@ -166,4 +176,8 @@ def reading_list_new(lang):
 def glossary(lang):
     kb = _kb()
     entries = _GLOSSARY.entries(kb, lang)
-    return render_template("glossary.html", entries=entries)
+    pages = parts(entries)
+    n = request.args.get("part", "1")
+    if not n.isdigit() or not 1 <= int(n) <= len(pages):
+        abort(400, _("The glossary has no such part."))
+    return render_template("glossary.html", entries=entries, pages=pages, part=pages[int(n) - 1])

@@ -50,19 +50,24 @@ def kb():
 @pytest.mark.parametrize("lang", LANGS)
 def test_printed_path(page, live_server, kb, lang, printed):
     page.goto(f"/{lang}/paths/first-week/print")
-    page.emulate_media(media="print")
-    page.screenshot(path=str(printed / f"path-print-{lang}.png"), full_page=True)
-    pdf = printed / f"path-{lang}.pdf"
-    page.pdf(path=str(pdf), format="A4")
-    pages = _pdf_pages(pdf)
+    # The booklet comes in parts (each page within the page budget): every part is printed.
+    others = page.locator(".booklet-parts a[href]").evaluate_all("links => links.map(a => a.href)")
+    pages = []
+    for n, url in enumerate([page.url, *others], start=1):
+        page.goto(url)
+        page.emulate_media(media="print")
+        page.screenshot(path=str(printed / f"path-print-{lang}-{n}.png"), full_page=True)
+        pdf = printed / f"path-{lang}-{n}.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        pages += _pdf_pages(pdf)
     text = "\n".join(pages)
     path = kb.path("first-week")
-    # The cover and each step start a page, under a running header with the site, the path and the date.
+    # Each part's cover and each step start a page, under a running header with the site, the path and the date.
     header = set(_words(path.title[lang])) | {str(dt.date.today().year)}
     placed = [
         (n, i) for n, p in enumerate(pages) for i, line in enumerate(p.splitlines()) if header <= set(_words(line))
     ]
-    assert [i for _n, i in placed] == [0] * (1 + len(path.steps))
+    assert [i for _n, i in placed] == [0] * (1 + len(others) + len(path.steps))
     # Links to articles outside the booklet print their full address; those inside it say "see step N".
     assert f"{live_server}/{lang}/poor-scope-definition" in text
     assert f"{live_server}/{lang}/unclear-goals" in text  # the QR code's caption on step 2

@@ -10,7 +10,8 @@ import pytest
 
 from kb.loader import load
 from web import healthcheck
-from web.healthcheck import MAX_SIGNS
+from web.glossary import SHOWN
+from web.healthcheck import MAX_SIGNS, STEPS_SHOWN
 from web.readinglist import MAX_IDS, MAX_TITLE_CHARS
 
 from ..conftest import REPO
@@ -32,7 +33,7 @@ def kb():
 def risk_ids(html: str) -> list[str]:
     """The causes of a report, in the order shown."""
     report = html.split('<section class="check-report"', 1)[1].split("</section>", 1)[0]
-    return re.findall(r'<h3><a href="/[a-z]{2}/([a-z0-9-]+)">', report)
+    return re.findall(r'<h2><a href="/[a-z]{2}/([a-z0-9-]+)">', report)
 
 
 def untouched_ids(html: str) -> list[str]:
@@ -51,9 +52,7 @@ def test_check_form_lists_every_sign_of_every_cause(real, kb, lang):
     assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
     assert '<form class="check-form" method="get"' in html
     values = re.findall(r'<input type="checkbox" name="sign" value="([a-z0-9-]+\.[0-9]+)"', html)
-    expected = [
-        f"{a.id}.{n}" for a in kb.in_language(lang) if not a.is_overview for n in range(1, len(a.signs) + 1)
-    ]
+    expected = [f"{a.id}.{n}" for a in kb.in_language(lang) if not a.is_overview for n in range(1, len(a.signs) + 1)]
     assert sorted(values) == sorted(expected) and len(expected) >= 80
     # Grouped by category: one heading per category, in the categories' order.
     headings = re.findall(r'<h3 id="check-([a-z-]+)">', html)
@@ -68,8 +67,18 @@ def test_report_ranks_by_share_then_count(real, kb):
     signs += [f"{most.id}.{n}" for n in range(1, len(most.signs))]  # all but one
     signs += [f"{one.id}.1"]
     query = "&".join(f"sign={s}" for s in reversed(signs))
-    html = real.get(f"/en/check?{query}").get_data(as_text=True)
+    response = real.get(f"/en/check?{query}")
+    # The form sends a value a sign; the report's URL has one a cause, its signs in order.
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response.location).query)["sign"] == [
+        f"{a.id}.{','.join(str(n) for n in range(1, k + 1))}"
+        for a, k in sorted(
+            [(whole, len(whole.signs)), (most, len(most.signs) - 1), (one, 1)], key=lambda c: causes.index(c[0])
+        )
+    ]
+    html = real.get(response.location).get_data(as_text=True)
     assert risk_ids(html) == [whole.id, most.id, one.id]
+    assert "<form" not in html.split("<main", 1)[1]  # the report alone; its link opens the form
     untouched = untouched_ids(html)
     assert len(untouched) == len(causes) - 3 and whole.id not in untouched
     # Each cause at risk shows its ticked signs, its prevention steps and a link to the article.
@@ -101,7 +110,7 @@ def test_report_ties_are_broken_by_the_number_ticked(kb):
 @pytest.mark.parametrize("lang", LANGS)
 def test_report_in_every_language_and_switcher_keeps_the_signs(real, kb, lang):
     cause = next(a for a in kb.in_language(lang) if not a.is_overview)
-    html = real.get(f"/{lang}/check?sign={cause.id}.1&sign={cause.id}.2").get_data(as_text=True)
+    html = real.get(f"/{lang}/check?sign={cause.id}.1&sign={cause.id}.2", follow_redirects=True).text
     assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
     assert risk_ids(html) == [cause.id]
     assert cause.title in unescape(html)
@@ -109,7 +118,32 @@ def test_report_in_every_language_and_switcher_keeps_the_signs(real, kb, lang):
         link = re.search(rf'<a href="([^"]+)" lang="{other}" hreflang="{other}"', html).group(1)
         parts = urlsplit(unescape(link))
         assert parts.path == f"/{other}/check"
-        assert parse_qs(parts.query)["sign"] == [f"{cause.id}.1", f"{cause.id}.2"]
+        assert parse_qs(parts.query)["sign"] == [f"{cause.id}.1,2"]
+    # "Change my answers": the form with the same signs ticked.
+    edit = unescape(
+        re.search(r'<a href="([^"]+)">[^<]+</a></p>', html.split('class="tools-screen report-actions"')[1]).group(1)
+    )
+    assert parse_qs(urlsplit(edit).query) == {"sign": [f"{cause.id}.1,2"], "edit": ["1"]}
+    form = real.get(edit).text
+    assert re.findall(r'value="([^"]+)" checked', form) == [f"{cause.id}.1", f"{cause.id}.2"]
+    assert "report-heading" not in form
+
+
+def test_report_gives_steps_for_the_causes_most_at_risk_and_links_the_others(real, kb):
+    causes = healthcheck.causes(kb, "he")
+    query = "&".join(f"sign={a.id}.1" for a in causes)
+    html = real.get(f"/he/check?{query}", follow_redirects=True).text
+    risks = html.split('<ol class="risks">', 1)[1].split("</section>", 1)[0].split('<li class="risk">')[1:]
+    assert len(risks) == len(causes) > STEPS_SHOWN
+    with_steps = [r for r in risks if '<ol class="risk-steps">' in r]
+    assert len(with_steps) == STEPS_SHOWN and risks[:STEPS_SHOWN] == with_steps
+    for risk, cause_id in zip(risks, risk_ids(html), strict=True):
+        cause = kb.get("he", cause_id)
+        assert unescape(cause.signs[0].html) in unescape(risk)  # every cause keeps its ticked signs
+        if risk in with_steps:
+            assert risk.count("<li>") == 1 + len(cause.steps) and f'href="/he/{cause_id}#prevent"' not in risk
+        else:
+            assert f'href="/he/{cause_id}#prevent"' in risk and unescape(cause.steps[0].html) not in unescape(risk)
 
 
 def test_report_without_signs_says_so(real):
@@ -155,7 +189,7 @@ def test_filters_by_phase_and_role(client):
     html = client.get("/en/check?phase=build&role=sponsor").get_data(as_text=True)
     assert "No warning sign has this phase and role." in html
     # A sign ticked but filtered out of view stays in the form, as a hidden field.
-    html = client.get("/en/check?phase=build&sign=goals.1").get_data(as_text=True)
+    html = client.get("/en/check?phase=build&sign=goals.1&edit=1").get_data(as_text=True)
     assert '<input type="hidden" name="sign" value="goals.1">' in html
     assert '<option value="build" selected>' in html
 
@@ -170,10 +204,12 @@ def test_real_signs_filter_by_their_tags(real, kb, phase):
 
 @pytest.mark.parametrize(("lang", "phase", "role"), [("he", "בחירה", "נותן חסות"), ("ar", "الاختيار", "الراعي")])
 def test_tags_are_translated_on_the_form_and_the_article(client, lang, phase, role):
-    for url in (f"/{lang}/check", f"/{lang}/goals"):
-        html = client.get(url).get_data(as_text=True)
-        assert '<span class="tag tag-phase">' in html
-        assert phase in html and role in html
+    # The form: one short "phase · role" a sign, the key given once.
+    html = client.get(f"/{lang}/check").text
+    assert f'<small class="tag-line">{phase} · {role}</small>' in html and html.count('class="meta tag-key"') == 1
+    html = client.get(f"/{lang}/goals").text
+    assert '<span class="tag tag-phase">' in html
+    assert phase in html and role in html
 
 
 def test_article_body_carries_each_signs_tags_after_it(client):
@@ -233,7 +269,7 @@ def test_list_size_and_title_are_bounded(real, kb):
     many = [f"id-{n}" for n in range(MAX_IDS + 5)]
     html = real.get(f"/en/list?ids={','.join(many)}&title={'x' * 1000}").get_data(as_text=True)
     assert f"A list holds at most {MAX_IDS} articles" in html
-    heading = re.search(r'<h1 dir="auto">(x+)</h1>', html).group(1)
+    heading = re.search(r"<h1><bdi>(x+)</bdi></h1>", html).group(1)
     assert heading == "x" * MAX_TITLE_CHARS
     assert real.get(f"/en/list?ids={'a,' * 5000}").status_code == 200
 
@@ -261,7 +297,9 @@ def test_list_maker_form_works_without_javascript(real, kb):
 def test_list_print_view_has_steps_and_a_qr_code(real, kb, lang):
     html = real.get(f"/{lang}/list/print?ids=unclear-goals,inaccurate-data&title=T").get_data(as_text=True)
     assert html.count('class="article print-article"') == 2
-    assert re.search(r'<img class="qr" src="data:image/svg\+xml[^"]+"', html)
+    qr = r'<img class="qr-code" src="data:image/png;base64,[^"]+" width="\d+" height="\d+" alt="[^"]+">'
+    assert re.search(qr, html)
+    assert html.count('<figure class="print-qr print-only" hidden>') == 2  # and one on each article
     assert f'href="http://localhost/{lang}/list?ids=unclear-goals,inaccurate-data&amp;title=T"' in html
     assert kb.get(lang, "inaccurate-data").title in unescape(html)
 
@@ -269,29 +307,77 @@ def test_list_print_view_has_steps_and_a_qr_code(real, kb, lang):
 # --- The glossary ------------------------------------------------------------------------------------------
 
 
+def glossary_parts(client, lang: str) -> list[str]:
+    """Every part of the glossary in ``lang``, in order."""
+    first = client.get(f"/{lang}/glossary").text
+    nav = re.search(r'<nav class="booklet-parts glossary-parts".*?</nav>', first, re.S).group(0)
+    count = nav.count("<li>")
+    assert count >= 2 and '<a aria-current="page">' in nav
+    pages = [first] + [client.get(f"/{lang}/glossary?part={n}").text for n in range(2, count + 1)]
+    assert client.get(f"/{lang}/glossary?part={count + 1}").status_code == 400
+    return pages
+
+
+def concepts(pages: list[str]) -> list[str]:
+    return [li for html in pages for li in re.findall(r'<li id="concept-.*?</li>', html, re.S)]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_glossary_lists_every_concept_sorted_in_the_language(real, kb, lang):
     import icu
 
-    html = real.get(f"/{lang}/glossary").get_data(as_text=True)
-    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in html
-    shown = [unescape(t) for t in re.findall(r"<h2><dfn>(.*?)</dfn></h2>", html)]
+    pages = glossary_parts(real, lang)
+    assert f'<html lang="{lang}" dir="{RTL[lang]}">' in pages[0]
+    shown = [unescape(t) for html in pages for t in re.findall(r"<h2><dfn>(.*?)</dfn></h2>", html)]
     assert len(shown) == len(kb.glossary)
     collator = icu.Collator.createInstance(icu.Locale(lang))
     assert shown == sorted(shown, key=collator.getSortKey)
     assert shown != sorted(shown) or lang == "en"  # ICU's order, not code points, where they differ
-    # Each concept links to a search for it; most to the articles that use them.
-    assert html.count(f'href="/{lang}/search?q=') == len(kb.glossary)
-    assert html.count("glossary-uses") == len(kb.glossary)
+    # Each concept links to a search for it, and keeps its terms in the three languages.
+    entries = concepts(pages)
+    assert len(entries) == len(kb.glossary)
+    assert all(e.count(f'href="/{lang}/search?q=') == 1 and e.count("<dd lang=") == 3 for e in entries)
+    for bad in ("0", "x", "-1"):
+        assert real.get(f"/{lang}/glossary?part={bad}").status_code == 400
+
+
+def test_glossary_shows_the_articles_that_use_a_concept_most_and_searches_for_the_rest(real, kb):
+    from web.glossary import GlossaryIndex
+
+    uses = GlossaryIndex().uses(kb)
+    entries = concepts(glossary_parts(real, "en"))
+    more = 0
+    for concept in kb.glossary:
+        entry = next(e for e in entries if e.startswith(f'<li id="concept-{concept.concept}">'))
+        ids = uses.get(("en", concept.concept), ())
+        linked = re.findall(r'href="/en/([a-z0-9-]+)"', entry)
+        assert linked == list(ids[:SHOWN])
+        has_all = re.search(r'search\?q=[^"]+">All (\d+) articles</a>', entry)
+        assert (has_all is not None) == (len(ids) > SHOWN)
+        if has_all:
+            more += 1
+            assert int(has_all.group(1)) == len(ids)
+    assert more >= 5
+    # Ranked by how often the concept's terms occur: "data quality" is used most by the article on inaccurate data.
+    assert uses[("en", "data-quality")][0] == "inaccurate-data"
 
 
 def test_glossary_links_articles_whose_text_uses_a_term(real, kb):
-    html = real.get("/he/glossary").get_data(as_text=True)
-    entry = html.split('id="concept-goal"', 1)[1].split("</li>", 1)[0]
+    entry = next(e for e in concepts(glossary_parts(real, "he")) if e.startswith('<li id="concept-goal"'))
     linked = re.findall(r'href="/he/([a-z0-9-]+)"', entry)
     assert "unclear-goals" in linked
     for article_id in linked:
         assert any(t in kb.get("he", article_id).text for t in ("מטר", "יעד", "תכלית"))
+
+
+@pytest.mark.parametrize(("lang", "comma"), [("he", ", "), ("ar", "، "), ("en", ", ")])
+def test_glossary_lists_articles_with_the_languages_comma(real, lang, comma):
+    separators = [
+        s
+        for html in glossary_parts(real, lang)
+        for s in re.findall(rf'</bdi></a>(\W{{1,3}})<a href="/{lang}/(?!search)', html)
+    ]
+    assert separators and set(separators) == {comma}
 
 
 def test_footer_links_the_tools(client):
