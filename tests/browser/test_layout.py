@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +45,7 @@ def test_wide_screen_shows_the_navigation_and_marks_the_section_being_read(page)
     # Scroll the third section to the top: its entry, and only it, is marked.
     target = links.nth(2).get_attribute("href")
     page.locator(f"[id='{target[1:]}']").evaluate("el => el.scrollIntoView()")
-    page.wait_for_function(f"document.querySelector(\".toc a[href='{target}']\").getAttribute('aria-current')")
+    expect(toc.locator(f"a[href='{target}']")).to_have_attribute("aria-current", re.compile("."))
     assert toc.locator("a[aria-current]").count() == 1
     # The header and the table of contents stay in view while reading.
     assert page.locator(".site-header").bounding_box()["y"] == 0
