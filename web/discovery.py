@@ -28,8 +28,11 @@ LANG = f"<any({','.join(LANGUAGES)}):lang>"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
-#: Query arguments that make a different page (a search), kept in its canonical address.
-CANONICAL_ARGUMENTS = ("q", "category")
+#: Query arguments that make a different page (a search, a reading list, a health-check report, a part of a
+#: long page), kept in its canonical address.
+CANONICAL_ARGUMENTS = ("q", "category", "ids", "title", "sign", "part")
+#: Of those, the ones another language's version does not share (its parts are cut differently).
+OWN_ARGUMENTS = ("part",)
 
 
 def x_default(endpoint: str, values: dict) -> str:
@@ -53,10 +56,11 @@ def page_links() -> dict | None:
         return None
     kept = {k: v for k, v in request.args.items() if k in CANONICAL_ARGUMENTS and v}
     values = {**kept, **args}
+    shared = {k: v for k, v in values.items() if k not in OWN_ARGUMENTS}
     return {
         "canonical": external_url(request.endpoint, **values),
-        "alternates": [(lang, external_url(request.endpoint, **{**values, "lang": lang})) for lang in LANGUAGES],
-        "x_default": x_default(request.endpoint, values),
+        "alternates": [(lang, external_url(request.endpoint, **{**shared, "lang": lang})) for lang in LANGUAGES],
+        "x_default": x_default(request.endpoint, shared),
     }
 
 

@@ -131,6 +131,12 @@ def test_canonical_leaves_out_the_arguments_that_do_not_make_another_page(real):
     assert '<link rel="canonical" href="http://localhost/en/unclear-goals">' in html
 
 
+def test_a_part_of_a_long_page_is_its_own_canonical_page_and_its_translations_start_at_their_first(real):
+    html = real.get("/he/glossary?part=2").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/he/glossary?part=2">' in html
+    assert '<link rel="alternate" hreflang="ar" href="http://localhost/ar/glossary">' in html
+
+
 @pytest.mark.parametrize(
     ("url", "expected", "title"),
     [
