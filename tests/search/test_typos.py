@@ -39,7 +39,9 @@ def fresh(corpus_index):
 
 @pytest.fixture
 def walks(monkeypatch):
-    """The typo look-ups searches make: (text, distance) of each, in order."""
+    """The typo look-ups searches make: (text, distance) of each, in order. The searches get a minute of
+    look-ups: what is counted is which words are walked, not how many a busy machine has time for."""
+    monkeypatch.setattr("search.query.Budget", lambda: typos.Budget(seconds=60.0))
     made = []
     real = typos.close_terms
 
