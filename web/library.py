@@ -29,6 +29,7 @@ from search.errors import IndexUnwritable
 from search.glossary import Glossary
 from search.index import BuildInfo, build, check_fresh, current_build, open_indexes
 from search.query import open_live
+from search.suggest import warm
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class Library:
             self.engine = open_live(Path(index_dir), self._kb, self.content_dir if fresh else None)
             self._synced = self.engine.refresh().path
         self._lock = threading.Lock()
+        warm(self.engine, self._kb)  # before the first request: the first keystrokes do not wait for it
 
     def _warn_if_stale(self, info: BuildInfo) -> None:
         try:
@@ -124,6 +126,8 @@ class Library:
             # Searches already under way finish with the glossary they read; their results are kept under it.
             self.engine.glossary = Glossary(kb.glossary)
         self._synced = info.path
+        # The new build's read-ahead runs beside the requests (about half a second on the real content).
+        threading.Thread(target=warm, args=(self.engine, self._kb), name="kb-warm", daemon=True).start()
         # What an older build left (Whoosh's readers and searchers, their caches, the previous content) is
         # held in reference cycles, and a server collects cycles rarely (web/server.py, GC_THRESHOLDS):
         # collect once per new build, or each rebuild's leftovers would wait, growing the process.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.suggest import split_prefix, stems
+from search.suggest import Sections, split_prefix, stems
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +158,13 @@ def test_stems_strip_prefix_letters_and_marks():
     assert stems("לָקוֹ") == stems("לקו")
     assert stems("KPI") == {"kpi": 1.0}
     assert stems("ו") == {}
+
+
+def test_an_opened_site_has_read_ahead_every_articles_sections(real_app, kb):
+    """The first keystrokes on a build do not wait for its articles' sections to be read."""
+    build = real_app.extensions["library"].open().engine.live.build()
+    for lang in ("he", "ar", "en"):
+        scorer = build.scorer(lang)
+        for article in kb.in_language(lang):
+            kept = scorer.remember(("sections", article.id), lambda a=article: pytest.fail(f"{a.id} not read ahead"))
+            assert isinstance(kept, Sections) and kept.headings
