@@ -43,7 +43,7 @@ from urllib.parse import urlencode
 from kb.loader import load_strict
 from search import index as search_index
 from search.query import open_live
-from search.suggest import suggest
+from search.suggest import suggest, warm
 
 from . import load, queries
 from .common import log
@@ -176,6 +176,7 @@ def in_process(typed, wanted: list[set[str]]) -> tuple[list[list[str]], list[flo
         kb = load_strict(REPO / "content")
         search_index.build(kb, work / "index", REPO / "content")
         engine = open_live(work / "index", kb)
+        warm(engine, kb)  # as a site does when it opens a build
         for lang in ("he", "ar", "en"):
             engine.search(WARM, lang)
             suggest(engine, kb, WARM, lang)
