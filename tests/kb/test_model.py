@@ -110,6 +110,16 @@ def test_raw_html_is_not_rendered():
     assert 'href="javascript' not in html
 
 
+def test_a_hebrew_prefix_hyphened_to_a_latin_word_does_not_break_the_line():
+    from kb.markdown import plain_text, render
+
+    doc = parse("---\nid: x\n---\n\n## ה-CRM\n\nמערכת ה-CRM של 2017, ב-2017, e-mail ו-[link](/x-y)\n")
+    html = render(doc, lambda t: None)
+    assert html.count("ה-\u2060CRM") == 2 and "ב-\u20602017" in html  # heading and paragraph
+    assert "e-mail" in html and 'href="/x-y"' in html and "\u2060" not in html.split(">")[0]  # Latin, links, ids
+    assert "\u2060" not in plain_text(doc, lambda t: None)  # what search indexes is the text as written
+
+
 def test_article_url():
     assert article_url("he", "unclear-goals") == "/he/unclear-goals"
     assert article_url("ar", "unclear-goals", "مثال") == "/ar/unclear-goals#مثال"
