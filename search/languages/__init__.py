@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kb.text import within
 
 from . import ar, en, he
+from .kinds import core
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,6 @@ class SearchLanguage:
     code: str
     #: Unicode blocks of its letters; empty for the fallback language (Latin and every other script).
     ranges: tuple[tuple[int, int], ...]
-    #: Every form a deep-normalized word is indexed and searched under (the word itself included).
-    variants: Callable[[str], set[str]]
-    #: The word and its readings without the typo-tolerant skeletons (glossary matching).
-    core_variants: Callable[[str], set[str]]
     #: Every reading of a deep-normalized word with its kind (``search/languages/kinds.py``).
     reading_kinds: Callable[[str], dict[str, str]]
     #: Readings a query word gets as a verb (tense prefixes and endings removed); not indexed.
@@ -45,13 +42,19 @@ class SearchLanguage:
     #: Question words: dropped as function words are, in every language alike.
     question_words: frozenset[str] = frozenset()
 
+    def variants(self, word: str) -> set[str]:
+        """Every form a deep-normalized word is indexed and searched under (the word itself included)."""
+        return set(self.reading_kinds(word))
+
+    def core_variants(self, word: str) -> set[str]:
+        """The word and its readings without the typo-tolerant skeletons (glossary matching)."""
+        return core(self.reading_kinds(word))
+
 
 REGISTRY: tuple[SearchLanguage, ...] = tuple(
     SearchLanguage(
         code=module.CODE,
         ranges=module.RANGES,
-        variants=module.variants,
-        core_variants=module.core_variants,
         surface_folds=module.SURFACE_FOLDS,
         deep_folds=module.DEEP_FOLDS,
         reading_kinds=module.reading_kinds,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kb.text import ARABIC_RANGES
 
-from .kinds import PREFIX, SKELETON, SUFFIX, WORD, core, put
+from .kinds import PREFIX, SKELETON, SUFFIX, WORD, put
 
 CODE = "ar"
 RANGES = ARABIC_RANGES
@@ -116,16 +116,6 @@ def reading_kinds(word: str) -> dict[str, str]:
         if form.endswith("اء") and len(form) >= 5 and kind != SKELETON:
             put(kinds, form[:-1], SUFFIX if kind == WORD else kind)
     return {form: kind for form, kind in kinds.items() if len(form) >= MIN_STEM}
-
-
-def variants(word: str) -> set[str]:
-    """Every form a (deep-normalized) Arabic word is indexed and searched under."""
-    return set(reading_kinds(word))
-
-
-def core_variants(word: str) -> set[str]:
-    """The word and its readings without proclitics and suffixes (no skeletons)."""
-    return core(reading_kinds(word))
 
 
 # Present tense: ي ت ن أ before the stem (يتعاون, نخطط), و ف then the future's س before them; ون ين ان وا after.

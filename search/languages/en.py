@@ -71,10 +71,6 @@ def variants(word: str) -> set[str]:
     return {word, american, stem(word), stem(american)}
 
 
-#: English has no skeletons: its core readings are all its readings.
-core_variants = variants
-
-
 def reading_kinds(word: str) -> dict[str, str]:
     """:func:`variants` with their kinds: the word, then its spelling and stems as inflections."""
     kinds = dict.fromkeys(variants(word), SUFFIX)

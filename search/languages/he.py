@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kb.text import HEBREW_RANGES
 
-from .kinds import PREFIX, SKELETON, SUFFIX, WORD, core, put
+from .kinds import PREFIX, SKELETON, SUFFIX, WORD, put
 
 CODE = "he"
 RANGES = HEBREW_RANGES
@@ -118,16 +118,6 @@ def reading_kinds(word: str) -> dict[str, str]:
         if len(form) >= 3:
             put(kinds, skeleton(form), SKELETON)
     return {form: kind for form, kind in kinds.items() if len(form) >= MIN_STEM}
-
-
-def variants(word: str) -> set[str]:
-    """Every form a (deep-normalized) Hebrew word is indexed and searched under."""
-    return set(reading_kinds(word))
-
-
-def core_variants(word: str) -> set[str]:
-    """The word and its readings without prefixes and suffixes (no skeletons)."""
-    return core(reading_kinds(word))
 
 
 # Future tense: א ת י נ before the stem (ישתפו, נשתף), ו ("and") before them; ו, י, נה after it.

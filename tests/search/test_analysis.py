@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from search.analysis import analyze, stem_analyzer, surface_analyzer
 from search.index import PartText, schema
-from search.languages.ar import variants as ar_variants
+from search.languages import BY_CODE
 from search.languages.en import americanize
 from search.languages.he import prefix_readings, skeleton
 from search.normalize import deep, surface
@@ -104,7 +104,7 @@ def test_different_words_do_not_meet(a, b, lang):
 def test_short_words_are_not_mangled():
     assert prefix_readings("של") == set()
     assert prefix_readings("היעד") == {"יעד"}
-    assert ar_variants("الله") == {"الله"}
+    assert BY_CODE["ar"].variants("الله") == {"الله"}
 
 
 def test_skeleton_meets_full_and_defective_spelling():
