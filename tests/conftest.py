@@ -43,6 +43,18 @@ class Corpus:
         return [str(p) for p in self.load().problems]
 
 
+def append_paragraph(path: Path, line: str) -> None:
+    """Add ``line`` as the last paragraph of the article at ``path``."""
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{line}\n", encoding="utf-8")
+
+
+def extend_summary(path: Path, words: str) -> None:
+    """Add ``words`` at the end of the summary of the article at ``path``."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = [f"{line.rstrip('.')} {words}." if line.startswith("summary:") else line for line in lines]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _records_database(tmp_path_factory):
     """Tests (and the servers they start) record into a database of their own, never var/records.db."""

@@ -16,7 +16,7 @@ from search.glossary import Glossary
 from search.index import build
 from search.query import SearchEngine
 from search.ranking import COMMON_FLOOR, COMMON_SHARE, commonness
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, append_paragraph, extend_summary
 
 GLOSSARY = """\
 - concept: frobnic
@@ -24,16 +24,6 @@ GLOSSARY = """\
   he: [פרובניק]
   ar: [فروبنيك]
 """
-
-
-def _append(path, line: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{line}\n", encoding="utf-8")
-
-
-def _summary(path, words: str) -> None:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    lines = [f"{line.rstrip('.')} {words}." if line.startswith("summary:") else line for line in lines]
-    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +34,16 @@ def engine(tmp_path_factory):
     en = content / "en"
     # zorblat is in every English article, and named in the goals summary and keywords; quindle is in the
     # data summary only.
-    _summary(en / "goals.md", "zorblat")
+    extend_summary(en / "goals.md", "zorblat")
     goals = en / "goals.md"
     goals.write_text(goals.read_text(encoding="utf-8").replace("keywords: [", "keywords: [zorblat, "), encoding="utf-8")
     for name in ("goals", "data", "strategy-gap"):
-        _append(en / f"{name}.md", "The zorblat matters.")
-    _summary(en / "data.md", "quindle")
+        append_paragraph(en / f"{name}.md", "The zorblat matters.")
+    extend_summary(en / "data.md", "quindle")
     # Of the glossary term "plinth gizmo" only plinth is in an article; both words of "sprocket gadget" are.
-    _summary(en / "strategy-gap.md", "plinth")
-    _summary(en / "data.md", "sprocket gadget")
-    _append(en / "goals.md", "The frobnic.")
+    extend_summary(en / "strategy-gap.md", "plinth")
+    extend_summary(en / "data.md", "sprocket gadget")
+    append_paragraph(en / "goals.md", "The frobnic.")
     (content / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     kb = load(content)
     build(kb, root / "index", content)

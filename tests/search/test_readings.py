@@ -16,17 +16,7 @@ from search.glossary import Glossary
 from search.index import build
 from search.languages import REGISTRY
 from search.query import SearchEngine
-from tests.conftest import CORPUS
-
-
-def _append(path, line: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{line}\n", encoding="utf-8")
-
-
-def _summary(path, words: str) -> None:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    lines = [f"{line.rstrip('.')} {words}." if line.startswith("summary:") else line for line in lines]
-    path.write_text("\n".join(lines), encoding="utf-8")
+from tests.conftest import CORPUS, append_paragraph, extend_summary
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +26,15 @@ def engine(tmp_path_factory):
     shutil.copytree(CORPUS, content)
     he, ar = content / "he", content / "ar"
     # Hebrew: a word that is מ + another word of the index; a verb's noun.
-    _append(he / "goals.md", "המערכת מזרבק את הכול.")
-    _summary(he / "data.md", "זרבק")
-    _append(he / "strategy-gap.md", "צריך גילוט של הנתונים.")
-    _append(he / "data.md", "הם יגלטו מחר.")
+    append_paragraph(he / "goals.md", "המערכת מזרבק את הכול.")
+    extend_summary(he / "data.md", "זרבק")
+    append_paragraph(he / "strategy-gap.md", "צריך גילוט של הנתונים.")
+    append_paragraph(he / "data.md", "הם יגלטו מחר.")
     # Arabic: a verb's noun (form II) and a stem's noun (form VI); a final hamza dropped.
-    _append(ar / "goals.md", "التشكيذ مهم.")
-    _append(ar / "strategy-gap.md", "التشاكذ مفيد.")
-    _append(ar / "data.md", "البرهاء هنا.")
-    _summary(ar / "goals.md", "البره")
+    append_paragraph(ar / "goals.md", "التشكيذ مهم.")
+    append_paragraph(ar / "strategy-gap.md", "التشاكذ مفيد.")
+    append_paragraph(ar / "data.md", "البرهاء هنا.")
+    extend_summary(ar / "goals.md", "البره")
     build(load(content), root / "index", content)
     return SearchEngine(root / "index", Glossary(()), content, cache_size=0)
 
