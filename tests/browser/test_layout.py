@@ -138,16 +138,15 @@ def test_search_page_has_one_box_and_working_chips_without_javascript(browser, l
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_violations_on_a_phone_in_dark_mode(browser, live_server, lang):
-    from .conftest import AXE
+    from .conftest import axe_violations
 
     context = browser.new_context(base_url=live_server, bypass_csp=True, viewport=PHONE, color_scheme="dark")
     page = context.new_page()
     found = {}
     for url in PAGES:
         page.goto(url.format(lang=lang))
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        if result["violations"]:
-            found[url] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        violations = axe_violations(page)
+        if violations:
+            found[url] = [(v["id"], v["nodes"][:3]) for v in violations]
     context.close()
     assert found == {}

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from ..conftest import REPO
-from .conftest import AXE
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -146,9 +146,7 @@ def test_404_in_the_browser(browser, live_server, lang, printed):
     assert response.status == 404
     page.screenshot(path=str(printed / f"404-{lang}.png"), full_page=True)
     assert page.locator(".near-miss a").get_attribute("href") == f"/{lang}/unclear-goals"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    violations = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    violations = axe_violations(page)
     assert violations == [], json.dumps(violations, ensure_ascii=False)
     page.fill("#missing-search", "goals")
     page.press("#missing-search", "Enter")
@@ -161,8 +159,6 @@ def test_printable_path_has_no_accessibility_violations(browser, live_server, la
     context = browser.new_context(base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"/{lang}/paths/first-week/print")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    violations = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    violations = axe_violations(page)
     context.close()
     assert violations == [], json.dumps(violations, ensure_ascii=False)

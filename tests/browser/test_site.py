@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import AXE
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -142,11 +142,7 @@ def test_axe_finds_no_violations(browser, live_server, lang, name, scheme, scree
     )
     page = context.new_page()
     page.goto(PAGES[name].format(lang=lang))
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    violations = [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
-    ]
+    violations = axe_violations(page)
     page.screenshot(path=str(screenshots / f"axe-{name}-{lang}-{scheme}.png"))
     context.close()
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)

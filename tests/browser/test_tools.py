@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AXE
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -194,11 +194,7 @@ def test_axe_finds_no_violations_on_the_tools(browser, live_server, lang, name, 
     page = context.new_page()
     page.goto(TOOL_PAGES[name].format(lang=lang))
     page.screenshot(path=str(screenshots / f"axe-tools-{name}-{lang}-{scheme}.png"))
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    violations = [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
-    ]
+    violations = axe_violations(page)
     context.close()
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 
