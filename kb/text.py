@@ -3,6 +3,7 @@
 - :data:`INVISIBLE` and :data:`BIDI_CONTROLS`: characters that change how
   text shows without showing themselves. ``kb check`` refuses them in
   articles; search removes them before analysis.
+- :data:`HYPHENS`: the characters that join two words into one.
 - Script ranges: the Unicode blocks of Hebrew and Arabic letters
   (:func:`script` tells a word's language by them), and every right-to-left
   block (:func:`has_rtl`, for terminals that need text reordered).
@@ -18,6 +19,8 @@ BIDI_CONTROLS: frozenset[int] = frozenset([*range(0x202A, 0x202F), *range(0x2066
 INVISIBLE: frozenset[int] = BIDI_CONTROLS | frozenset(
     [0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
 )
+#: Hyphens that join two words (hyphen-minus, hyphen, non-breaking hyphen).
+HYPHENS: frozenset[str] = frozenset("-\u2010\u2011")
 
 #: Hebrew letters, points and presentation forms.
 HEBREW_RANGES: tuple[tuple[int, int], ...] = ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))

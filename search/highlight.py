@@ -3,32 +3,34 @@
 The text's words are found as the index finds them
 (:func:`search.words.text_words`), so a word is marked exactly when the
 search matched it, and the marks land on the original characters (vowel
-marks and prefixes included). Texts shown often are kept analyzed in a
-:class:`RecentTexts`, which each build holds (``search/live.py``).
-:mod:`search.snippets` chooses the passages and writes the HTML.
+marks and prefixes included). A text is read a line at a time, and only
+the lines that may hold a query word are split into words: each line is
+first sieved by letter runs every matching word must contain
+(:attr:`Marks.sieve`). Each build keeps the texts it has read
+(:class:`RecentTexts`, ``search/live.py``), so a text shown again is not
+folded or split again. :mod:`search.snippets` chooses the passages and
+writes the HTML.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from .analysis import variants
+from .languages import sieve_key
 from .lru import LRU
+from .normalize import deep, sieve
 from .words import text_words
 
-#: Article texts kept analyzed for snippets: at most this many, and at most TEXT_CHARS_KEPT characters of
-#: text. An analysis weighs 45 to 90 bytes per character of its text (``scripts/cachesizes.py``), so
-#: about 35 MiB at most; the real knowledge base's 63 texts (about 225,000 characters) all fit.
-TEXTS_KEPT = 256
-TEXT_CHARS_KEPT = 400_000
-#: Times a text is scanned before it is kept analyzed.
-ADMIT_AFTER = 3
-#: Lines (paragraphs, list items, headings) with matches read before the best passages are chosen: a text
-#: shown for the first times is scanned that far (at 1,000 articles, 3 lines instead of 2 doubled the
-#: benchmark's p50).
+#: Article texts kept as read for snippets, at most this many characters of text in all. A text read
+#: weighs at most about 15 bytes per character of it (``scripts/cachesizes.py``: its lines, their folds,
+#: and the words of every line), so about 29 MiB at most; the real knowledge base's 63 texts (about
+#: 280,000 characters) all fit.
+TEXT_CHARS_KEPT = 2_000_000
+#: Lines (paragraphs, list items, headings) with matches read before the best passages are chosen.
 MATCHED_LINES = 2
 #: Query words this short (deep form) mark a word only when it is the word itself with at most
 #: SHORT_PREFIX letters before it (IT is not marked inside "its", משק not inside "ממשקים").
@@ -66,6 +68,13 @@ class Marks:
             return READING
         return 0
 
+    @cached_property
+    def sieve(self) -> frozenset[str]:
+        """Letter runs a line must hold to have a word this marks, once folded by :func:`search.normalize.sieve`
+        (the languages' :func:`search.languages.sieve_key`); lines without any are not read word by word."""
+        forms = {deep(form) for form in self.surfaces} | self.readings | self.short
+        return frozenset(sieve_key(form) for form in forms)
+
     def keys(self, form: str) -> frozenset[str]:
         """The query's forms a matching text word stands for (one mark each per snippet)."""
         forms = variants(form)
@@ -90,43 +99,23 @@ def matches(
 ) -> list[Match]:
     """Each word of ``text`` the query matches, in text order (the same words the analyzers see).
 
-    Only the first ``lines`` lines with matches count. ``texts`` keeps the
-    texts shown often analyzed (none: every text is scanned); ``verdicts``
-    (word -> kind of match) may be shared by the texts of one search.
+    Only the first ``lines`` lines with matches count; a line that holds
+    none of the marks' :attr:`Marks.sieve` runs is passed over unread.
+    ``texts`` keeps the texts read (none: the text is read afresh);
+    ``verdicts`` (word -> kind of match) may be shared by the texts of one
+    search.
     """
-    analyzed = texts.analyzed(text, lang) if texts is not None else None
-    if analyzed is None:
-        return _scan(text, lang, marks, lines, {} if verdicts is None else verdicts)
-    return _look_up(analyzed, marks, lines)
-
-
-def _look_up(analyzed, marks: Marks, lines: int) -> list[Match]:
-    """:func:`matches` for a text kept analyzed: the query's forms are looked up."""
-    places, by_reading = analyzed
-    matched = {w for w in marks.surfaces if w in places}
-    for reading in marks.readings:
-        matched.update(by_reading.get(reading, ()))
-    for short in marks.short:
-        matched.update(w for w in by_reading.get(short, ()) if _short_hit(variants(w), short))
-    kinds = {w: marks.judge(w) for w in matched}
-    kept_lines: set[int] = set()
-    found = []
-    for start, end, line, word in heapq.merge(*(places[word] for word in matched)):  # in text order, lazily
-        if line not in kept_lines:
-            if len(kept_lines) >= lines:
-                break
-            kept_lines.add(line)
-        found.append(Match(start, end, line, word, kinds[word]))
-    return found
-
-
-def _scan(text: str, lang: str, marks: Marks, lines: int, seen: dict[str, int]) -> list[Match]:
-    """:func:`matches` for a text seen for the first time: read a line at a time, stop after ``lines``."""
+    read = texts.read(text, lang) if texts is not None else ReadText(text, lang)
+    seen = {} if verdicts is None else verdicts
+    keys = marks.sieve
     found: list[Match] = []
     matched_lines = 0
-    for number, offset, words in _lines(text, lang):
+    for number, folded in enumerate(read.folded):
+        if folded is not None and not any(key in folded for key in keys):
+            continue
         before = len(found)
-        for word, start, end in words:
+        offset = read.offsets[number]
+        for word, start, end in read.words(number):
             kind = seen.get(word)
             if kind is None:
                 kind = seen[word] = marks.judge(word)
@@ -139,65 +128,57 @@ def _scan(text: str, lang: str, marks: Marks, lines: int, seen: dict[str, int]) 
     return found
 
 
-def _lines(text: str, lang: str):
-    """(line number, offset, its words as (surface form, start, end)) for each line of ``text``,
-    its words found as it is read (function words left out: they are never searched; a hyphen-joined
-    word's whole left out too: its parts are marked)."""
-    offset = 0
-    for number, line in enumerate(text.split("\n")):
-        words, end = [], 0
-        for w in text_words(line, lang):
-            if not w.stop and w.start >= end:
-                words.append((w.form, w.start, w.end))
-                end = w.end
-        yield number, offset, words
-        offset += len(line) + 1
+class ReadText:
+    """One text as snippets read it: where its lines start, each line's sieve fold
+    (:func:`search.normalize.sieve`), and the words of the lines read so far, split when first needed.
 
+    Shared by threads: a line's words may be split twice at once, never changed once kept.
+    """
 
-def analyze_text(text: str, lang: str) -> tuple[dict[str, list[tuple[int, int, int, str]]], dict[str, list[str]]]:
-    """The words of ``text``: where each surface form occurs (start, end, line number, the form), and the
-    forms under each reading (so a query's handful of readings is looked up instead of every word judged)."""
-    places: dict[str, list[tuple[int, int, int, str]]] = {}
-    for number, offset, words in _lines(text, lang):
-        for word, s, e in words:
-            places.setdefault(word, []).append((offset + s, offset + e, number, word))
-    by_reading: dict[str, list[str]] = {}
-    for word in places:
-        for reading in variants(word):
-            by_reading.setdefault(reading, []).append(word)
-    return places, by_reading
+    __slots__ = ("_words", "folded", "lang", "lines", "offsets", "size")
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.lang = lang
+        self.size = len(text)
+        self.lines = text.split("\n")
+        self.offsets = [0] * len(self.lines)
+        for number in range(1, len(self.lines)):
+            self.offsets[number] = self.offsets[number - 1] + len(self.lines[number - 1]) + 1
+        folded: list[str | None] = sieve(text).split("\n")
+        # Folding never joins or splits lines; if it ever did, every line would be read.
+        self.folded = folded if len(folded) == len(self.lines) else [None] * len(self.lines)
+        self._words: dict[int, tuple[tuple[str, int, int], ...]] = {}
+
+    def words(self, number: int) -> tuple[tuple[str, int, int], ...]:
+        """The words of line ``number`` as (surface form, start, end) in the line: function words left out
+        (they are never searched), and a hyphen-joined word's whole too (its parts are marked)."""
+        found = self._words.get(number)
+        if found is None:
+            words, end = [], 0
+            for w in text_words(self.lines[number], self.lang):
+                if not w.stop and w.start >= end:
+                    words.append((w.form, w.start, w.end))
+                    end = w.end
+            found = self._words[number] = tuple(words)
+        return found
 
 
 class RecentTexts:
-    """Article texts kept analyzed for snippets, once they have been shown ``admit_after`` times.
+    """Article texts kept as read (:class:`ReadText`), the most recently shown first, within
+    :data:`TEXT_CHARS_KEPT` characters. Shared by threads."""
 
-    Analyzing a whole article costs more than scanning it once for a query,
-    so a text is kept only when it keeps coming back: on a small knowledge
-    base every article soon does; over a large one, only those searches
-    keep finding. Shared by threads; what it hands out is never changed.
-    """
-
-    def __init__(self, size: int = TEXTS_KEPT, admit_after: int = ADMIT_AFTER, chars: int = TEXT_CHARS_KEPT) -> None:
-        self.admit_after = admit_after
-        least = max(1, chars // size)  # so that no more than ``size`` texts are kept
-        self._kept = LRU(chars, weight=lambda kept: max(least, kept[0]))
-        self._seen = LRU(4 * size)  # hashes of texts shown, and how often
+    def __init__(self, chars: int = TEXT_CHARS_KEPT) -> None:
+        self._kept = LRU(chars, weight=lambda kept: max(1, kept[0].size))
         self._lock = threading.Lock()
 
-    def analyzed(self, text: str, lang: str):
+    def read(self, text: str, lang: str) -> ReadText:
         key = (lang, text)
         found = self._kept.get(key)
-        if found is not None:
-            found[2] = True  # used since the last retire()
-            return found[1]
-        mark = hash(key)
-        times = self._seen.pop(mark, 0) + 1
-        if times < self.admit_after:
-            self._seen.put(mark, times)
-            return None
-        found = analyze_text(text, lang)
-        self._kept.put(key, [len(text), found, True])
-        return found
+        if found is None:
+            found = [ReadText(text, lang), True]
+            self._kept.put(key, found)
+        found[1] = True  # used since the last retire()
+        return found[0]
 
     def retire(self) -> None:
         """Let go of the texts not used since the last call (a new build: an edited article's old text,
@@ -205,7 +186,7 @@ class RecentTexts:
         with self._lock:
             for key in self._kept.keys():
                 kept = self._kept.get(key)
-                if kept is not None and not kept[2]:
+                if kept is not None and not kept[1]:
                     self._kept.pop(key)
                 elif kept is not None:
-                    kept[2] = False
+                    kept[1] = False

@@ -158,7 +158,7 @@ class Build:
     recent results (:attr:`results`, keyed on the query, its options and the
     glossary that expanded it) and instant-search answers
     (:attr:`suggestions`). Nothing of one build can answer for another.
-    The article texts kept analyzed for snippets (:attr:`texts`) are keyed
+    The article texts kept as read for snippets (:attr:`texts`) are keyed
     on the text itself: a new build takes its predecessor's, less those the
     predecessor no longer showed (:meth:`RecentTexts.retire`).
     """
@@ -172,7 +172,7 @@ class Build:
         texts: RecentTexts | None = None,
     ) -> None:
         self.info = info
-        #: Article texts kept analyzed for snippets.
+        #: Article texts kept as read for snippets.
         self.texts = texts if texts is not None else RecentTexts()
         self.path = info.path
         self.indexes = indexes

@@ -21,9 +21,9 @@ import sys
 import unicodedata
 from functools import lru_cache
 
-from kb.text import INVISIBLE
+from kb.text import HYPHENS, INVISIBLE
 
-from .languages import REGISTRY, script
+from .languages import REGISTRY, VOWEL_LETTERS, script
 
 _SURFACE_MAP: dict[int, str | None] = {
     **dict.fromkeys(INVISIBLE),
@@ -82,4 +82,30 @@ def deep(text: str) -> str:
     return folded if folded.isascii() or unicodedata.is_normalized("NFKC", folded) else deep(folded)
 
 
-__all__ = ["CACHED_WORD_CHARS", "SURFACES_CACHED", "deep", "script", "surface"]
+#: What :func:`sieve` drops after :func:`deep`: every language's vowel letters, and hyphens.
+_SIEVE_DROPS = dict.fromkeys(map(ord, VOWEL_LETTERS + "".join(HYPHENS)))
+# The three maps as one, each character's image: surface folds, then deep folds, then the drops.
+_SIEVE_MAP: dict[int, str | None] = {}
+for _code in {*_SURFACE_MAP, *_DEEP_MAP, *_SIEVE_DROPS}:
+    _image = chr(_code).translate(_SURFACE_MAP).translate(_DEEP_MAP).translate(_SIEVE_DROPS)
+    _SIEVE_MAP[_code] = _image or None
+
+
+def sieve(text: str) -> str:
+    """A whole text :func:`deep`-normalized without vowel letters or hyphens, where snippets look for the
+    letter runs that stand for a query's words (:func:`search.languages.sieve_key`). Each word of the text,
+    so folded, is a run of the folded text, and line breaks stay where they were.
+
+    One pass of the maps :func:`surface` and :func:`deep` apply in turn; when that leaves characters that
+    would compose further (only in scripts where removing a mark joins two others), it is done their way.
+    """
+    if text.isascii():
+        return text.lower().translate(_SIEVE_MAP)
+    normal = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    folded = normal.casefold().translate(_SIEVE_MAP)
+    if unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return deep(text).translate(_SIEVE_DROPS)
+
+
+__all__ = ["CACHED_WORD_CHARS", "SURFACES_CACHED", "deep", "script", "sieve", "surface"]

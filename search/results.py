@@ -121,7 +121,7 @@ def make_hits(
     ranked, scores, lang: str, searcher, scorer, marks: Marks, texts=None, marked: bool = True
 ) -> tuple[SearchHit, ...]:
     """The hits of the ranked document numbers; stored fields and snippets are kept by the build's scorer,
-    the texts analyzed for snippets by ``texts`` (the build's :class:`search.highlight.RecentTexts`).
+    the texts read for snippets kept by ``texts`` (the build's :class:`search.highlight.RecentTexts`).
 
     ``marked`` false: each snippet is the start of the summary, nothing marked (weak matches, listed by title).
     """

@@ -16,10 +16,11 @@ import threading
 from functools import lru_cache
 from typing import NamedTuple
 
+from kb.text import HYPHENS
+
 from .languages import REGISTRY
 from .normalize import CACHED_WORD_CHARS, surface
 
-_HYPHENS = frozenset("-\u2010\u2011")
 _QUOTES = frozenset("'\"\u05f3\u05f4")
 
 
@@ -72,7 +73,7 @@ class IcuTokenizer:
         end = -2
         for pos, (s, e) in enumerate(spans):
             yield value[s:e], pos, s, e
-            if s - end == 1 and value[end] in _HYPHENS and _latin(value[s]) and _latin(value[end - 1]):
+            if s - end == 1 and value[end] in HYPHENS and _latin(value[s]) and _latin(value[end - 1]):
                 ps = spans[pos - 1][0]
                 yield value[ps:end] + value[s:e], pos - 1, ps, e
             end = e

@@ -33,6 +33,10 @@ class SearchLanguage:
     verb_readings: Callable[[str], set[str]]
     #: The word without each legal run of prefix letters (instant search's prefixes: והלקו -> לקו).
     prefix_readings: Callable[[str], set[str]]
+    #: Letters that stand for a word's readings in a text whatever strips them (:mod:`search.highlight`).
+    sieve_key: Callable[[str], str]
+    #: Letters its skeletons drop inside a word (Hebrew's matres lectionis, Arabic's long vowels).
+    vowel_letters: str = ""
     #: Folds of :func:`search.normalize.surface` (characters a reader does not see as different).
     surface_folds: Mapping[int, str | None] = field(default_factory=dict)
     #: Folds of :func:`search.normalize.deep` (spelling variants readers treat as one).
@@ -60,6 +64,8 @@ REGISTRY: tuple[SearchLanguage, ...] = tuple(
         reading_kinds=module.reading_kinds,
         verb_readings=module.verb_readings,
         prefix_readings=module.prefix_readings,
+        sieve_key=module.sieve_key,
+        vowel_letters=module.VOWEL_LETTERS,
         stop_words=module.STOP_WORDS,
         question_words=module.QUESTION_WORDS,
     )
@@ -83,9 +89,20 @@ def language_of(word: str) -> SearchLanguage:
     return FALLBACK
 
 
+def sieve_key(reading: str) -> str:
+    """Letters every text word that has ``reading`` among its readings holds in a row, once it is
+    deep-normalized and every language's vowel letters are dropped (:data:`VOWEL_LETTERS`)."""
+    return language_of(reading).sieve_key(reading).translate(_NO_VOWEL_LETTERS)
+
+
+#: Every language's vowel letters.
+VOWEL_LETTERS = "".join(language.vowel_letters for language in REGISTRY)
+_NO_VOWEL_LETTERS = dict.fromkeys(map(ord, VOWEL_LETTERS))
+
+
 def script(word: str) -> str:
     """The code of :func:`language_of` ``word``."""
     return language_of(word).code
 
 
-__all__ = ["BY_CODE", "FALLBACK", "REGISTRY", "SearchLanguage", "language_of", "script"]
+__all__ = ["BY_CODE", "FALLBACK", "REGISTRY", "VOWEL_LETTERS", "SearchLanguage", "language_of", "script", "sieve_key"]

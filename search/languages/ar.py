@@ -91,9 +91,20 @@ def suffix_readings(word: str) -> set[str]:
     return found
 
 
+#: The long vowels: the letters a skeleton drops.
+VOWEL_LETTERS = "اوي"
+_NO_VOWEL_LETTERS = dict.fromkeys(map(ord, VOWEL_LETTERS))
+
+
 def skeleton(word: str) -> str:
     """The word without inner long vowels (ا و ي): a typo-tolerant key (الإدراة, الإدارة)."""
-    return word[:1] + "".join(ch for ch in word[1:] if ch not in "اوي")
+    return word[:1] + word[1:].translate(_NO_VOWEL_LETTERS)
+
+
+def sieve_key(reading: str) -> str:
+    """Letters every word read as ``reading`` holds in a row once its long vowels are dropped: the
+    reading's own (a reading only strips letters at a word's ends and long vowels inside it)."""
+    return reading.translate(_NO_VOWEL_LETTERS)
 
 
 def reading_kinds(word: str) -> dict[str, str]:

@@ -78,6 +78,17 @@ def reading_kinds(word: str) -> dict[str, str]:
     return kinds
 
 
+#: No letters are dropped inside an English word.
+VOWEL_LETTERS = ""
+
+
+def sieve_key(reading: str) -> str:
+    """Letters every word read as ``reading`` holds in a row: a stem or respelling keeps a word's first two
+    letters (rising -> rizing), and a stem of three letters or fewer may change all but the first (dying ->
+    die, skies -> sky)."""
+    return reading[:2] if len(reading) > 3 else reading[:1]
+
+
 def verb_readings(word: str) -> set[str]:
     """None: the stems above already meet a verb's nouns where English spells them alike."""
     return set()

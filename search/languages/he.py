@@ -97,12 +97,23 @@ def suffix_readings(word: str, depth: int = 2) -> set[str]:
     return found
 
 
+#: The matres lectionis: the vowel letters a skeleton drops.
+VOWEL_LETTERS = "וי"
+_NO_VOWEL_LETTERS = dict.fromkeys(map(ord, VOWEL_LETTERS))
+
+
 def skeleton(word: str) -> str:
     """The word without its inner matres lectionis (ו, י): ktiv male and ktiv haser meet here.
 
     שיתוף and שתוף, ניהול and נהול, ארגון and אירגון all have one skeleton.
     """
-    return word[:1] + "".join(ch for ch in word[1:] if ch not in "וי")
+    return word[:1] + word[1:].translate(_NO_VOWEL_LETTERS)
+
+
+def sieve_key(reading: str) -> str:
+    """Letters every word read as ``reading`` holds in a row once its vowel letters are dropped: the
+    reading's own (a reading only strips letters at a word's ends and vowel letters inside it)."""
+    return reading.translate(_NO_VOWEL_LETTERS)
 
 
 def reading_kinds(word: str) -> dict[str, str]:
