@@ -63,6 +63,9 @@ class Marks:
         """EXACT, READING or 0 for a surface form of the text."""
         if form in self.surfaces:
             return EXACT
+        folded = sieve(form)
+        if not any(key in folded for key in self.sieve):  # none of its readings can be the query's
+            return 0
         forms = variants(form)
         if not self.readings.isdisjoint(forms) or any(_short_hit(forms, q) for q in self.short):
             return READING
@@ -70,8 +73,9 @@ class Marks:
 
     @cached_property
     def sieve(self) -> frozenset[str]:
-        """Letter runs a line must hold to have a word this marks, once folded by :func:`search.normalize.sieve`
-        (the languages' :func:`search.languages.sieve_key`); lines without any are not read word by word."""
+        """Letter runs a word this marks holds, once folded by :func:`search.normalize.sieve` (the languages'
+        :func:`search.languages.sieve_key`): a line without any is not split into words, a word without any
+        is not judged by its readings."""
         forms = {deep(form) for form in self.surfaces} | self.readings | self.short
         return frozenset(sieve_key(form) for form in forms)
 
