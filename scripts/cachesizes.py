@@ -51,6 +51,7 @@ def main() -> None:
     rows = []
     for name, function, bound in (
         ("surface forms (search/normalize.py)", normalize._surface_word, normalize.SURFACES_CACHED),
+        ("sieve folds of words (search/normalize.py)", normalize.sieved_word, normalize.SIEVED_WORDS_CACHED),
         ("readings (search/analysis.py variants)", analysis.variants, analysis.READINGS_CACHED),
         ("core readings (search/analysis.py core_variants)", analysis.core_variants, analysis.CORE_READINGS_CACHED),
     ):

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .analysis import variants
 from .languages import sieve_key
 from .lru import LRU
-from .normalize import deep, sieve
+from .normalize import deep, sieve, sieved_word
 from .words import text_words
 
 #: Article texts kept as read for snippets, at most this many characters of text in all. A text read
@@ -63,7 +63,7 @@ class Marks:
         """EXACT, READING or 0 for a surface form of the text."""
         if form in self.surfaces:
             return EXACT
-        folded = sieve(form)
+        folded = sieved_word(form)
         if not any(key in folded for key in self.sieve):  # none of its readings can be the query's
             return 0
         forms = variants(form)

@@ -108,4 +108,15 @@ def sieve(text: str) -> str:
     return deep(text).translate(_SIEVE_DROPS)
 
 
-__all__ = ["CACHED_WORD_CHARS", "SURFACES_CACHED", "deep", "script", "sieve", "surface"]
+#: Words whose :func:`sieve` fold is kept, process-wide (about 220 bytes each: at most about 7 MiB):
+#: snippets fold every word of the lines they read, mostly words seen before.
+SIEVED_WORDS_CACHED = 32_768
+
+
+@lru_cache(maxsize=SIEVED_WORDS_CACHED)
+def sieved_word(word: str) -> str:
+    """:func:`sieve` of one word, remembered."""
+    return sieve(word)
+
+
+__all__ = ["CACHED_WORD_CHARS", "SURFACES_CACHED", "deep", "script", "sieve", "sieved_word", "surface"]
