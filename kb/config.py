@@ -122,7 +122,8 @@ def _database_url(value: str) -> str:
     scheme = value.split(":", 1)[0].lower()
     if not value.startswith(("sqlite:///", f"{scheme}://")) or scheme not in DATABASE_SCHEMES:
         raise ConfigError(
-            f"KB_DATABASE_URL must be sqlite:///path/to/file.db or postgresql://user@host/database, got {value!r}"
+            "KB_DATABASE_URL must be sqlite:///path/to/file.db or postgresql://user@host/database, "
+            f"got {value!r}"
         )
     if scheme == "sqlite" and value.split("?", 1)[0] in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
         raise ConfigError(f"KB_DATABASE_URL must name a SQLite file (sqlite:///var/records.db), got {value!r}")

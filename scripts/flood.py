@@ -197,9 +197,7 @@ def main() -> int:
             finally:
                 os.killpg(server.pid, 15)
                 server.wait(timeout=20)
-    print(
-        "| server | connections held | idle / slow / keep-alive held at the end | visits | failed | p50 ms | max ms | p50 vs baseline |"
-    )  # noqa: E501
+    print("| server | connections held | idle / slow / keep-alive held at the end | visits | failed | p50 ms | max ms | p50 vs baseline |")  # noqa: E501
     print("|---|---|---|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     print(f"every visit answered within {args.max_seconds} s: {'no' if bad else 'yes'}")

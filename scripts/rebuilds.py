@@ -248,8 +248,7 @@ def verdicts(samples: dict[int, Sample], max_growth: float) -> list[dict]:
                 "fds_first": first[2],
                 "fds_last": last[2],
                 "builds_open": max(p[3] for p in sample.points),
-                "ok": growth <= max_growth
-                and last[2] <= first[2] + FD_JITTER
+                "ok": growth <= max_growth and last[2] <= first[2] + FD_JITTER
                 and max(p[3] for p in sample.points) <= MAX_OPEN_BUILDS,
             }
         )
