@@ -216,15 +216,14 @@ def _suggest(engine: SearchEngine, build, kb: KnowledgeBase, text: str, lang: st
 
 
 def warm(engine: SearchEngine, kb: KnowledgeBase) -> None:
-    """Read ahead, for the live build, what the first keystrokes on it would otherwise wait for: each
-    language's term lists that completions are looked up in, and every article's sections. Run when a site
-    opens a build (``web/library.py``); what fails here fails again, and is reported, in the requests."""
+    """Read ahead, for the live build, what the first searches and keystrokes on it would otherwise wait for:
+    each language's term lists (:meth:`SearchEngine.read_ahead`) and every article's sections. Run when a
+    site opens a build (``web/library.py``); what fails here fails again, and is reported, in the requests."""
     try:
+        engine.read_ahead()
         build = engine.live.build()
-        for lang, searcher in build.searchers().items():
-            reader, scorer = searcher.reader(), build.scorer(lang)
-            for part in FIELD_WEIGHTS:
-                build.lexicon(lang).terms(reader, f"{part}_s", Budget())
+        for lang in build.searchers():
+            scorer = build.scorer(lang)
             for article in kb.in_language(lang):
                 scorer.remember(("sections", article.id), lambda a=article: Sections(a))
     except Exception:  # a read-ahead: the requests that follow report any failure

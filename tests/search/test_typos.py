@@ -167,3 +167,23 @@ def test_a_field_too_large_to_keep_is_walked_on_disk(fresh):
         args = (reader, ["title_s", "body_s"], text, 2)
         assert close_terms(*args, small, Budget()) == close_terms(*args, large, Budget())
         assert close_terms(*args, large, Budget())
+
+
+def test_a_build_read_ahead_walks_no_term_list_from_disk(fresh, monkeypatch):
+    """After :meth:`SearchEngine.read_ahead` every field's term list is in memory: searches with near
+    spellings and their "did you mean" read none."""
+    fresh.read_ahead()
+    read = []
+    real = Lexicon.terms
+
+    def spy(self, reader, name, budget):
+        if name not in self._lists:
+            read.append(name)
+        return real(self, reader, name, budget)
+
+    monkeypatch.setattr(Lexicon, "terms", spy)
+    assert "data" in ids(fresh.search("recrods", "en"))  # found through a near spelling
+    assert fresh.search("qzvxwk", "en").suggestion is None  # every field walked, nothing near
+    assert read == []
+    build = fresh.live.build()
+    assert {name for lang in build.searchers() for name in build.lexicon(lang)._lists} >= {"body_s", "title_x"}
