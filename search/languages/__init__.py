@@ -33,7 +33,8 @@ class SearchLanguage:
     verb_readings: Callable[[str], set[str]]
     #: The word without each legal run of prefix letters (instant search's prefixes: והלקו -> לקו).
     prefix_readings: Callable[[str], set[str]]
-    #: Letters that stand for a word's readings in a text whatever strips them (:mod:`search.highlight`).
+    #: Letters every word with a given reading holds in a row, its vowel letters dropped: snippets pass over
+    #: the lines and words without them (:mod:`search.highlight`).
     sieve_key: Callable[[str], str]
     #: Letters its skeletons drop inside a word (Hebrew's matres lectionis, Arabic's long vowels).
     vowel_letters: str = ""
