@@ -25,6 +25,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup
@@ -101,6 +102,12 @@ def printable(
     return Markup(body)
 
 
+#: QR codes kept, each about 1 KB: every article's, in each language, with room for reading lists. Making one
+#: costs about 10 ms, several times the rest of an article page.
+QR_CODES_CACHED = 1024
+
+
+@lru_cache(maxsize=QR_CODES_CACHED)
 def qr_code(url: str, alt: str = "") -> Markup:
     """A QR code of ``url``: a PNG of three pixels a module (about 500 bytes; an SVG path is five times that).
 

@@ -123,6 +123,17 @@ def test_each_step_and_a_printed_article_carry_a_qr_code_of_the_live_page(public
     assert f"https://kb.example.org/{lang}/unclear-goals</bdi>" in article
 
 
+def test_an_articles_qr_code_is_made_once(public_app, monkeypatch):
+    """A QR code costs several times the rest of an article page: each address's is made once."""
+    made = []
+    real = segno.make
+    monkeypatch.setattr(segno, "make", lambda *args, **kwargs: made.append(args[0]) or real(*args, **kwargs))
+    client = public_app.test_client()
+    pages = [client.get("/he/unclear-goals").get_data(as_text=True) for _ in range(3)]
+    assert pages[0] == pages[1] == pages[2]
+    assert made.count("https://kb.example.org/he/unclear-goals") <= 1
+
+
 def test_a_heading_that_repeats_the_title_is_marked_to_print_once(public_app):
     client = public_app.test_client()
     for lang in LANGUAGES:
