@@ -8,12 +8,14 @@ the lines that may hold a query word are split into words: each line is
 first sieved by letter runs every matching word must contain
 (:attr:`Marks.sieve`). Each build keeps the texts it has read
 (:class:`RecentTexts`, ``search/live.py``), so a text shown again is not
-folded or split again. :mod:`search.snippets` chooses the passages and
-writes the HTML.
+folded or split again, and a text shown often is kept analyzed: the
+query's readings are looked up in it. :mod:`search.snippets` chooses the
+passages and writes the HTML.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +32,13 @@ from .words import text_words
 #: and the words of every line), so about 29 MiB at most; the real knowledge base's 63 texts (about
 #: 280,000 characters) all fit.
 TEXT_CHARS_KEPT = 2_000_000
+#: Texts shown this often are also kept analyzed (every word's places, and the words under each reading), so
+#: that a query's readings are looked up instead of its lines sieved and words judged: at most
+#: ANALYZED_TEXTS of them and ANALYZED_CHARS characters of text. An analysis weighs 45 to 90 bytes per
+#: character (``scripts/cachesizes.py``), so about 35 MiB at most; the real articles all fit.
+ADMIT_AFTER = 3
+ANALYZED_TEXTS = 256
+ANALYZED_CHARS = 400_000
 #: Lines (paragraphs, list items, headings) with matches read before the best passages are chosen.
 MATCHED_LINES = 2
 #: Query words this short (deep form) mark a word only when it is the word itself with at most
@@ -81,9 +90,17 @@ class Marks:
 
     def keys(self, form: str) -> frozenset[str]:
         """The query's forms a matching text word stands for (one mark each per snippet)."""
-        forms = variants(form)
-        found = {form} & self.surfaces | self.readings.intersection(forms)
-        return frozenset(found | {q for q in self.short if _short_hit(forms, q)})
+        found = self._keys.get(form)
+        if found is None:
+            forms = variants(form)
+            found = {form} & self.surfaces | self.readings.intersection(forms)
+            found = self._keys[form] = frozenset(found | {q for q in self.short if _short_hit(forms, q)})
+        return found
+
+    @cached_property
+    def _keys(self) -> dict[str, frozenset[str]]:
+        """:meth:`keys` of the words asked about so far (a search's snippets ask about the same few)."""
+        return {}
 
 
 def _short_hit(forms: tuple[str, ...], short: str) -> bool:
@@ -109,6 +126,10 @@ def matches(
     ``verdicts`` (word -> kind of match) may be shared by the texts of one
     search.
     """
+    if texts is not None:
+        analysis = texts.analyzed(text, lang)
+        if analysis is not None:
+            return _look_up(analysis, marks, lines)
     read = texts.read(text, lang) if texts is not None else ReadText(text, lang)
     seen = {} if verdicts is None else verdicts
     keys = marks.sieve
@@ -130,6 +151,40 @@ def matches(
             if matched_lines >= lines:
                 break
     return found
+
+
+def _look_up(analysis, marks: Marks, lines: int) -> list[Match]:
+    """:func:`matches` for a text kept analyzed: the query's forms are looked up."""
+    places, by_reading = analysis
+    matched = {w for w in marks.surfaces if w in places}
+    for reading in marks.readings:
+        matched.update(by_reading.get(reading, ()))
+    for short in marks.short:
+        matched.update(w for w in by_reading.get(short, ()) if _short_hit(variants(w), short))
+    kinds = {w: marks.judge(w) for w in matched}
+    kept_lines: set[int] = set()
+    found = []
+    for start, end, line, word in heapq.merge(*(places[word] for word in matched)):  # in text order, lazily
+        if line not in kept_lines:
+            if len(kept_lines) >= lines:
+                break
+            kept_lines.add(line)
+        found.append(Match(start, end, line, word, kinds[word]))
+    return found
+
+
+def analyze(read: ReadText) -> tuple[dict[str, list[tuple[int, int, int, str]]], dict[str, list[str]]]:
+    """The words of a whole text: where each surface form occurs (start, end, line number, the form), and
+    the forms under each reading (so a query's handful of readings is looked up instead of words judged)."""
+    places: dict[str, list[tuple[int, int, int, str]]] = {}
+    for number, offset in enumerate(read.offsets):
+        for word, s, e in read.words(number):
+            places.setdefault(word, []).append((offset + s, offset + e, number, word))
+    by_reading: dict[str, list[str]] = {}
+    for word in places:
+        for reading in variants(word):
+            by_reading.setdefault(reading, []).append(word)
+    return places, by_reading
 
 
 class ReadText:
@@ -168,29 +223,60 @@ class ReadText:
 
 
 class RecentTexts:
-    """Article texts kept as read (:class:`ReadText`), the most recently shown first, within
-    :data:`TEXT_CHARS_KEPT` characters. Shared by threads."""
+    """Article texts kept as read (:class:`ReadText`), the most recently shown first, within ``chars``
+    characters; and those shown ``admit_after`` times kept analyzed as well (:func:`analyze`). Analyzing a
+    whole text costs more than reading it once for a query, so only texts that keep coming back are: on a
+    small knowledge base every article soon does; over a large one, only those searches keep finding.
+    Shared by threads; what it hands out is never changed.
+    """
 
-    def __init__(self, chars: int = TEXT_CHARS_KEPT) -> None:
-        self._kept = LRU(chars, weight=lambda kept: max(1, kept[0].size))
+    def __init__(
+        self,
+        chars: int = TEXT_CHARS_KEPT,
+        admit_after: int = ADMIT_AFTER,
+        analyzed_texts: int = ANALYZED_TEXTS,
+        analyzed_chars: int = ANALYZED_CHARS,
+    ) -> None:
+        self.admit_after = admit_after
+        self._read = LRU(chars, weight=lambda kept: max(1, kept[0].size))
+        least = max(1, analyzed_chars // analyzed_texts)  # so that no more than ``analyzed_texts`` are kept
+        self._analyzed = LRU(analyzed_chars, weight=lambda kept: max(least, kept[0]))
+        self._seen = LRU(4 * analyzed_texts)  # hashes of texts shown, and how often
         self._lock = threading.Lock()
 
     def read(self, text: str, lang: str) -> ReadText:
         key = (lang, text)
-        found = self._kept.get(key)
+        found = self._read.get(key)
         if found is None:
             found = [ReadText(text, lang), True]
-            self._kept.put(key, found)
+            self._read.put(key, found)
         found[1] = True  # used since the last retire()
         return found[0]
+
+    def analyzed(self, text: str, lang: str):
+        """The text's analysis when it is kept or now shown often enough to be; else None."""
+        key = (lang, text)
+        found = self._analyzed.get(key)
+        if found is not None:
+            found[2] = True
+            return found[1]
+        mark = hash(key)
+        times = self._seen.pop(mark, 0) + 1
+        if times < self.admit_after:
+            self._seen.put(mark, times)
+            return None
+        found = analyze(self.read(text, lang))
+        self._analyzed.put(key, [len(text), found, True])
+        return found
 
     def retire(self) -> None:
         """Let go of the texts not used since the last call (a new build: an edited article's old text,
         or a deleted one's, would otherwise wait for eviction)."""
         with self._lock:
-            for key in self._kept.keys():
-                kept = self._kept.get(key)
-                if kept is not None and not kept[1]:
-                    self._kept.pop(key)
-                elif kept is not None:
-                    kept[1] = False
+            for kept_texts, used in ((self._read, 1), (self._analyzed, 2)):
+                for key in kept_texts.keys():
+                    kept = kept_texts.get(key)
+                    if kept is not None and not kept[used]:
+                        kept_texts.pop(key)
+                    elif kept is not None:
+                        kept[used] = False

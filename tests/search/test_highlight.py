@@ -35,7 +35,7 @@ def query_terms(query: str, lang: str) -> Marks:
 @pytest.mark.parametrize("lines", [1, 3, 1000])
 def test_a_kept_text_marks_what_a_fresh_one_marks(lang, lines):
     kb = load(CONTENT)
-    kept = RecentTexts()
+    kept = RecentTexts()  # each text read, then (its third time) analyzed
     marked = 0
     for article in kb.in_language(lang):
         for query in QUERIES[lang]:
@@ -45,6 +45,7 @@ def test_a_kept_text_marks_what_a_fresh_one_marks(lang, lines):
             assert matches(article.text, lang, marks, kept, lines) == fresh  # the lines kept split
             marked += len(fresh)
     assert kept.read(kb.in_language(lang)[0].text, lang) is kept.read(kb.in_language(lang)[0].text, lang)
+    assert kept.analyzed(kb.in_language(lang)[0].text, lang) is not None
     assert marked > 50  # the queries do match these articles
 
 
@@ -109,6 +110,19 @@ def test_the_sieve_passes_over_lines_without_a_match(monkeypatch):
     found = matches(text, "en", query_terms("organization", "en"))
     assert [m.form for m in found] == ["organisation", "organising"]
     assert read == ["the organisation itself", "organising again"]
+
+
+def test_a_text_is_kept_analyzed_only_after_it_comes_back():
+    recent = RecentTexts(admit_after=3, analyzed_texts=2)
+    assert recent.analyzed("first text", "en") is None
+    assert recent.analyzed("first text", "en") is None
+    kept = recent.analyzed("first text", "en")
+    assert kept is not None and "first" in kept[0]
+    assert recent.analyzed("first text", "en") is kept  # kept, not analyzed again
+    for text in ("second", "third"):
+        for _ in range(3):
+            recent.analyzed(text, "en")
+    assert recent.analyzed("first text", "en") is None  # evicted: two texts are kept analyzed
 
 
 def test_texts_are_kept_within_their_characters_and_let_go_when_unused():
