@@ -47,9 +47,10 @@ STAGES = (
     ("  snippets: hit_snippet (first time per hit and query words)", "search/results.py", "hit_snippet"),
     ("    a text's lines sieved and folded (first time per build)", "search/highlight.py", "__init__"),
     ("    lines split into words (first time per build)", "search/highlight.py", "words"),
+    ("    look-up in a text kept analyzed", "search/highlight.py", "_look_up"),
     ("  suggestion: suggest", "search/typos.py", "suggest"),
     ("  stored fields (first time per hit)", "whoosh/reading.py", "stored_fields"),
-    ("ICU tokenizer (all uses)", "search/analysis.py", "spans"),
+    ("ICU tokenizer (all uses)", "search/words.py", "spans"),
     ("variants() readings (all uses)", "search/analysis.py", "variants"),
 )
 
