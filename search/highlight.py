@@ -34,8 +34,8 @@ from .words import text_words
 TEXT_CHARS_KEPT = 2_000_000
 #: Texts shown this often are also kept analyzed (every word's places, and the words under each reading), so
 #: that a query's readings are looked up instead of its lines sieved and words judged: at most
-#: ANALYZED_TEXTS of them and ANALYZED_CHARS characters of text. An analysis weighs 45 to 90 bytes per
-#: character (``scripts/cachesizes.py``), so about 35 MiB at most; the real articles all fit.
+#: ANALYZED_TEXTS of them and ANALYZED_CHARS characters of text. An analysis weighs about 72 bytes per
+#: character of its text (``scripts/cachesizes.py``), so about 28 MiB at most; the real articles all fit.
 ADMIT_AFTER = 3
 ANALYZED_TEXTS = 256
 ANALYZED_CHARS = 400_000
