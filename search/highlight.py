@@ -227,7 +227,7 @@ class RecentTexts:
     characters; and those shown ``admit_after`` times kept analyzed as well (:func:`analyze`). Analyzing a
     whole text costs more than reading it once for a query, so only texts that keep coming back are: on a
     small knowledge base every article soon does; over a large one, only those searches keep finding.
-    Shared by threads; what it hands out is never changed.
+    Shared by threads; what it hands out is never changed, but for the lines a :class:`ReadText` splits.
     """
 
     def __init__(
