@@ -19,6 +19,7 @@ import heapq
 import threading
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import NamedTuple
 
 from .analysis import variants
@@ -187,6 +188,11 @@ def analyze(read: ReadText) -> tuple[dict[str, list[tuple[int, int, int, str]]],
     return places, by_reading
 
 
+def line_starts(lines: list[str]) -> list[int]:
+    """Where each of a text's lines (``text.split("\\n")``) starts in the text."""
+    return list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+
+
 class ReadText:
     """One text as snippets read it: where its lines start, each line's sieve fold
     (:func:`search.normalize.sieve`), and the words of the lines read so far, split when first needed.
@@ -200,9 +206,7 @@ class ReadText:
         self.lang = lang
         self.size = len(text)
         self.lines = text.split("\n")
-        self.offsets = [0] * len(self.lines)
-        for number in range(1, len(self.lines)):
-            self.offsets[number] = self.offsets[number - 1] + len(self.lines[number - 1]) + 1
+        self.offsets = line_starts(self.lines)
         folded: list[str | None] = sieve(text).split("\n")
         # Folding never joins or splits lines; if it ever did, every line would be read.
         self.folded = folded if len(folded) == len(self.lines) else [None] * len(self.lines)

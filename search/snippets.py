@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 from html import escape
 
-from .highlight import EXACT, Marks, Match
+from .highlight import EXACT, Marks, Match, line_starts
 
 SNIPPET_CHARS = 220
 MAX_PASSAGES = 2
@@ -39,9 +39,7 @@ def snippet(
     """HTML of the best passages of ``text`` for the matches ``found`` (None: no line but the title's
     matched)."""
     lines = text.split("\n")
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
+    offsets = line_starts(lines)
     by_line: dict[int, list[Match]] = {}
     for match in found:
         if lines[match.line].strip() != title.strip() or not title:
